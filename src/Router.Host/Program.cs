@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using OaiRouter.Host;
+
+var app = RouterApp.Build(args);
+await app.RunAsync();

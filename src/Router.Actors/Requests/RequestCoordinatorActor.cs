@@ -1,0 +1,19 @@
+using Akka.Actor;
+
+namespace OaiRouter.Actors.Requests;
+
+/// <summary>Spawns one <see cref="CompletionRequestActor"/> per request and forwards the ask to it.</summary>
+public sealed class RequestCoordinatorActor : ReceiveActor
+{
+    public RequestCoordinatorActor(IActorRef forwarder)
+    {
+        Receive<HandleCompletion>(m =>
+        {
+            var child = Context.ActorOf(CompletionRequestActor.Props(m.Request, forwarder), m.Request.Id.Value);
+            child.Forward(m);
+        });
+    }
+
+    /// <summary>A request actor that crashes is not restarted: its request has already been answered or failed.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Http.Features;
+using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Requests;
+using OaiRouter.Host.Errors;
+
+namespace OaiRouter.Host.Endpoints;
+
+/// <summary>Writes what upstream said to the client: an error, a JSON answer, or a relayed stream.</summary>
+internal static class CompletionResponder
+{
+    public static async Task<RequestOutcome> WriteAsync(HttpContext context, UpstreamResult result, TimeSpan streamIdleTimeout, long startedAt, TimeProvider time)
+    {
+        switch (result)
+        {
+            case UpstreamFailed failed:
+                await ErrorResponses.WriteAsync(context, failed.Error);
+                return Outcome(context, failed, failed.Error.Status, failed.Error.Type, failed.Error.Message,
+                    null, null, null, null, startedAt, time);
+
+            case UpstreamAnswered answered:
+                var response = context.Response;
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = answered.ContentType ?? "application/json";
+                response.ContentLength = answered.Body.Length;
+                if (answered.GenerationId is not null)
+                {
+                    response.Headers["X-Generation-Id"] = answered.GenerationId;
+                }
+                var gone = false;
+                try
+                {
+                    await response.Body.WriteAsync(answered.Body, context.RequestAborted);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException)
+                {
+                    gone = true;
+                }
+                return Outcome(context, answered, 200, null, null, answered.GenerationId, null, null, null, startedAt, time, gone,
+                    answered.Body.Length);
+
+            case UpstreamStreamOpened opened:
+                using (opened.Response)
+                {
+                    return await RelayStreamAsync(context, opened, streamIdleTimeout, startedAt, time);
+                }
+
+            default:
+                throw new InvalidOperationException($"Unknown upstream result {result.GetType().Name}.");
+        }
+    }
+
+    private static async Task<RequestOutcome> RelayStreamAsync(
+        HttpContext context, UpstreamStreamOpened opened, TimeSpan idleTimeout, long startedAt, TimeProvider time)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        if (opened.GenerationId is not null)
+        {
+            response.Headers["X-Generation-Id"] = opened.GenerationId;
+        }
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var tally = new StreamTally();
+        var counting = new CountingStream(response.Body);
+        await using var upstream = await opened.Response.Content.ReadAsStreamAsync(context.RequestAborted);
+        var end = await StreamRelay.RelayAsync(upstream, counting, tally, idleTimeout, context.RequestAborted);
+        var failed = end is not (StreamEnd.Completed or StreamEnd.ClientGone);
+        return Outcome(context, opened, 200,
+            failed ? "stream_" + end.ToString().ToLowerInvariant() : null,
+            tally.ErrorMessage, tally.Id ?? opened.GenerationId, tally.Model, tally.FinishReason, tally.UsageJson, startedAt, time,
+            end == StreamEnd.ClientGone, counting.Written, tally.Content);
+    }
+
+    private static RequestOutcome Outcome(
+        HttpContext context, UpstreamResult result, int status, string? errorType, string? errorMessage,
+        string? generationId, string? model, string? finishReason, string? usage, long startedAt, TimeProvider time,
+        bool cancelled = false, long bytesOut = 0, string? text = null) =>
+        new(status, errorType, errorMessage, generationId, model, finishReason, usage, text, bytesOut,
+            time.GetElapsedTime(startedAt), result.Attempts > 0 ? result.TimeToHeaders : null, result.Attempts,
+            cancelled || context.RequestAborted.IsCancellationRequested);
+}

@@ -1,0 +1,35 @@
+using OaiRouter.Host.Config;
+using OaiRouter.Host.Endpoints;
+using OaiRouter.Host.Logging;
+using OaiRouter.Host.Security;
+
+namespace OaiRouter.Host;
+
+/// <summary>The composition root: what Program runs and what the tests start on 127.0.0.1:0.</summary>
+public static class RouterApp
+{
+    /// <param name="overrides">Configuration added last (highest precedence); tests use it.</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        DotEnvFile.Load(Directory.GetCurrentDirectory());
+        var builder = WebApplication.CreateBuilder(args);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        builder.AddRouterConfiguration()
+            .AddRouterLogging()
+            .AddRouterUpstream()
+            .AddRouterActors();
+        builder.Services.AddSingleton<ClientKeys>();
+        builder.Services.AddSingleton<ClientKeyFilter>();
+        builder.Services.AddScoped<CompletionServices>();
+        builder.Services.AddHostedService<StartupNotices>();
+        builder.Services.AddOpenApi();
+
+        var app = builder.Build();
+        app.MapRouterEndpoints();
+        return app;
+    }
+}
