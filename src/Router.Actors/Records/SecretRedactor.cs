@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace OaiRouter.Actors.Records;
+
+/// <summary>
+/// The one place secrets are taken out of anything recorded: the JSON log, the ledger and the UI
+/// all pass text through it. Known secrets (the OpenRouter key, client keys) are replaced
+/// wherever they appear; anything shaped like an OpenRouter or OpenAI key too.
+/// </summary>
+public sealed partial class SecretRedactor
+{
+    public const string Mask = "[REDACTED]";
+    private readonly string[] _secrets;
+
+    public SecretRedactor(IEnumerable<string?> secrets)
+    {
+        // Longest first, so a key that contains another is masked whole.
+        _secrets = [.. secrets.Where(s => !string.IsNullOrWhiteSpace(s) && s!.Length >= 4)
+            .Select(s => s!).Distinct().OrderByDescending(s => s.Length)];
+    }
+
+    public string Redact(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+        foreach (var secret in _secrets)
+        {
+            if (text.Contains(secret, StringComparison.Ordinal))
+            {
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+        }
+        return KeyShaped().Replace(text, Mask);
+    }
+
+    public string? RedactOrNull(string? text) => text is null ? null : Redact(text);
+
+    /// <summary>sk-or-v1-…, sk-proj-…, sk-… and "Bearer …" tokens.</summary>
+    [GeneratedRegex(@"(sk-(or-v1-|or-|proj-|ant-)?[A-Za-z0-9_\-]{16,})|((?<=Bearer )[A-Za-z0-9_\-\.=]{8,})", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyShaped();
+}
