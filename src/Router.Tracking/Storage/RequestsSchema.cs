@@ -2,10 +2,18 @@ namespace OaiRouter.Tracking.Storage;
 
 /// <summary>
 /// The read side in the same SQLite file as the journal: one row per request, kept by the
-/// projection and read by the tracking UI. Times are Unix milliseconds (UTC).
+/// projection and read by the tracking UI. Times are Unix milliseconds (UTC). A row of
+/// <c>requests_fts</c> has the <c>rowid</c> of its request's <c>seq</c>. Columns are only ever
+/// added, never renamed: the UI reads them by name.
 /// </summary>
 public static class RequestsSchema
 {
+    /// <summary>Written to <c>PRAGMA user_version</c> at start-up; raise it with each migration.</summary>
+    public const int Version = 1;
+
+    /// <summary>The projection's row in <c>projection_offsets</c>.</summary>
+    public const string RequestsProjection = "requests";
+
     public const string CreateSql = """
         CREATE TABLE IF NOT EXISTS requests (
             seq               INTEGER PRIMARY KEY AUTOINCREMENT,

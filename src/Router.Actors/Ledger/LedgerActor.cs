@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+
+namespace OaiRouter.Actors.Ledger;
+
+/// <summary>
+/// The Ledger's journal writer: persists every <see cref="ILedgerEvent"/> under one persistence
+/// id, tagged <see cref="LedgerJournal.Tag"/> for the projection. It keeps no state built from
+/// events, so it never replays them: <see cref="Recovery"/> is <see cref="Akka.Persistence.Recovery.None"/>,
+/// which only reads the highest sequence number (one indexed <c>MAX</c> query), and start-up
+/// costs the same with ten events or ten million. Snapshots or rotating persistence ids would
+/// buy the same for state we do not have.
+/// </summary>
+/// <remarks>
+/// It lives under <see cref="LedgerSupervisorActor"/>, which is what the registry hands out for
+/// this key: a write failure stops a persistent actor (Akka's rule), and the supervisor starts a
+/// new writer after a back-off and sends it the events that were not confirmed.
+/// Writes use <c>PersistAsync</c>: the actor never waits for the database between messages,
+/// and the journal batches concurrent writes into one transaction.
+/// </remarks>
+public sealed class LedgerActor : ReceivePersistentActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Persist callbacks (and rejections) arrive in the order the events were persisted.
+    private readonly Queue<long> _inFlight = new();
+    private long _recoveredEvents;
+
+    public LedgerActor()
+    {
+        Recover<RecoveryCompleted>(_ =>
+        {
+            _log.Info("Ledger journal opened at sequence number {SequenceNr} without replaying events", LastSequenceNr);
+            Context.Parent.Tell(new LedgerWriterReady(LastSequenceNr, _recoveredEvents));
+        });
+        Recover<object>(_ => _recoveredEvents++);
+
+        Command<PersistLedgerEvent>(m =>
+        {
+            _inFlight.Enqueue(m.Id);
+            PersistAsync(new Tagged(m.Event, LedgerJournal.Tags), _ => Confirm());
+        });
+    }
+
+    public override string PersistenceId => LedgerJournal.PersistenceId;
+
+    public override Recovery Recovery => Recovery.None;
+
+    internal static Props Props() => Akka.Actor.Props.Create(() => new LedgerActor());
+
+    private void Confirm()
+    {
+        if (_inFlight.TryDequeue(out var id))
+        {
+            Context.Parent.Tell(new LedgerEventsPersisted(id, LastSequenceNr));
+        }
+    }
+
+    /// <summary>The journal refused this one event (e.g. it cannot be serialized); retrying would not help.</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "Ledger event {SequenceNr} ({EventType}) was rejected by the journal and is dropped",
+            sequenceNr, (@event is Tagged t ? t.Payload : @event).GetType().Name);
+        Confirm();
+    }
+
+    /// <summary>The write failed (database locked, disk full, …). Akka stops this actor next; the supervisor retries.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        _log.Warning("Ledger write of event {SequenceNr} failed: {Reason}; the writer restarts and retries",
+            sequenceNr, cause.Message);
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
+        _log.Warning("Ledger journal could not be opened: {Reason}; retrying after a back-off", reason.Message);
+}

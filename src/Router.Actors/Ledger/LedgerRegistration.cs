@@ -1,0 +1,135 @@
+using System.Data;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Config;
+using Akka.Persistence.Sql.Hosting;
+using LinqToDB;
+using Microsoft.Data.Sqlite;
+
+namespace OaiRouter.Actors.Ledger;
+
+/// <summary>Wires the Ledger's write side: SQL persistence on SQLite, the event serializer and the Ledger actors.</summary>
+public static class LedgerRegistration
+{
+    /// <summary>
+    /// Configures Akka.Persistence.Sql (journal and snapshot store, tables created on first use)
+    /// on the SQLite file of <see cref="LedgerSettings.ConnectionString"/> and registers the
+    /// Ledger under <see cref="LedgerActor"/>: tell it <see cref="ILedgerEvent"/>s. At
+    /// coordinated shutdown it flushes every pending event before the actor system stops.
+    /// The read side (the <c>requests</c> table) is started by <c>AddLedgerProjection</c> in Router.Tracking.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddRouterLedger(this AkkaConfigurationBuilder builder, LedgerSettings settings)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(settings.ConnectionString);
+
+        builder.WithSqlPersistence(
+            new SqlJournalOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = settings.ConnectionString,
+                ProviderName = ProviderName.SQLiteMS,
+                DataOptions = SqliteDataOptions(settings.ConnectionString),
+                AutoInitialize = true,
+                TagStorageMode = TagMode.TagTable,
+                // Reads in a deferred transaction: SQLite's default for the others is BEGIN
+                // IMMEDIATE, which would make every journal query wait for the write lock.
+                ReadIsolationLevel = IsolationLevel.ReadUncommitted,
+                QueryRefreshInterval = settings.QueryRefreshInterval,
+            },
+            new SqlSnapshotOptions(isDefaultPlugin: true)
+            {
+                ConnectionString = settings.ConnectionString,
+                ProviderName = ProviderName.SQLiteMS,
+                AutoInitialize = true,
+            });
+        builder.AddHocon(JournalTuning(settings), HoconAddMode.Prepend);
+        builder.WithCustomSerializer(LedgerEventSerializer.Name, [typeof(ILedgerEvent)],
+            system => new LedgerEventSerializer(system));
+
+        return builder.WithActors((system, registry, resolver) =>
+        {
+            var time = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
+            Props? reconciler = null;
+            if (settings.CanReconcile)
+            {
+                var client = GenerationClient.From(settings, SharedHttp.Value);
+                reconciler = CostReconcilerActor.Props(client, settings, time);
+            }
+            var ledger = system.ActorOf(LedgerSupervisorActor.Props(settings, LedgerActor.Props(), reconciler), "ledger");
+            registry.Register<LedgerActor>(ledger);
+
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "flush-ledger", async () =>
+            {
+                try
+                {
+                    await ledger.Ask<LedgerFlushed>(FlushLedger.Instance, settings.FlushTimeout);
+                }
+                catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+                {
+                    system.Log.Error("Ledger could not write every pending event within {Timeout}", settings.FlushTimeout);
+                }
+                return Done.Instance;
+            });
+        });
+    }
+
+    /// <summary>
+    /// Every journal connection waits inside SQLite (in steps of a few milliseconds) when another
+    /// writer, such as the projection, holds the file lock, instead of failing at once and being
+    /// retried by the driver after a long pause.
+    /// </summary>
+    private static DataOptions SqliteDataOptions(string connectionString)
+    {
+        var busyTimeout = BusyTimeout(connectionString);
+        return new DataOptions()
+            .UseConnectionString(ProviderName.SQLiteMS, connectionString)
+            .UseAfterConnectionOpened(
+                connection => SetBusyTimeout(connection, busyTimeout),
+                (connection, _) =>
+                {
+                    SetBusyTimeout(connection, busyTimeout);
+                    return Task.CompletedTask;
+                });
+    }
+
+    /// <summary>How long a statement waits for the file lock: the connection string's <c>Default Timeout</c> (30 s unless set).</summary>
+    public static TimeSpan BusyTimeout(string connectionString) =>
+        TimeSpan.FromSeconds(new SqliteConnectionStringBuilder(connectionString).DefaultTimeout);
+
+    /// <summary>Makes SQLite itself wait up to <paramref name="timeout"/> for a lock held by another connection.</summary>
+    public static void SetBusyTimeout(System.Data.Common.DbConnection connection, TimeSpan timeout)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds};";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// SQLite takes one writer at a time, so one journal writer stream is enough (more would only
+    /// queue on the file lock), and the tag query looks for new rows as often as the projection polls.
+    /// </summary>
+    private static string JournalTuning(LedgerSettings settings)
+    {
+        var refreshMs = Math.Max(10, (long)settings.QueryRefreshInterval.TotalMilliseconds);
+        return $$"""
+            akka.persistence.journal.sql {
+              parallelism = 1
+              buffer-size = 20000
+            }
+            akka.persistence.query.journal.sql {
+              journal-sequence-retrieval.query-delay = {{refreshMs}}ms
+              read-isolation-level = read-uncommitted
+            }
+            """;
+    }
+
+    /// <summary>One pooled client for all lookups; connections are recycled so DNS changes are seen.</summary>
+    private static readonly Lazy<HttpClient> SharedHttp = new(() => new HttpClient(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    });
+}

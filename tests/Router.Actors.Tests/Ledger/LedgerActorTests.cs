@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Microsoft.Data.Sqlite;
+using OaiRouter.Actors.Ledger;
+
+namespace OaiRouter.Actors.Tests.Ledger;
+
+/// <summary>The write side alone, on a real SQLite journal, through the production registration.</summary>
+public sealed class LedgerActorTests : IDisposable
+{
+    private readonly LedgerDatabaseFile _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private static RequestReceived Received(int i) => new(
+        $"req-{i}", DateTimeOffset.UtcNow, "/v1/chat/completions", null, "m", "m", null, false, 10, "{}");
+
+    [Fact]
+    public async Task Restart_ReadsOnlyTheHighestSequenceNumber_AndAppendsAfterIt()
+    {
+        var settings = LedgerHost.Settings(_db.ConnectionString);
+        await using (var first = await LedgerHost.StartAsync(settings))
+        {
+            for (var i = 0; i < 3000; i++)
+            {
+                first.Ledger.Tell(Received(i));
+            }
+            await first.FlushAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(3000, (await first.StatusAsync()).LastSequenceNr);
+        }
+
+        await using var second = await LedgerHost.StartAsync(settings);
+        var status = await second.ReadyStatusAsync();
+        Assert.Equal(0, status.RecoveredEvents);
+        Assert.Equal(3000, status.LastSequenceNr);
+
+        second.Ledger.Tell(Received(3000));
+        await second.FlushAsync();
+        Assert.Equal(3001, (await second.StatusAsync()).LastSequenceNr);
+        Assert.Equal(3001, _db.JournalCount());
+    }
+
+    [Fact]
+    public async Task Journal_IsSqlOnSqliteWithOneWriterAndTagTable()
+    {
+        await using var host = await LedgerHost.StartAsync(LedgerHost.Settings(_db.ConnectionString));
+        var config = host.System.Settings.Config;
+        Assert.Equal("akka.persistence.journal.sql", config.GetString("akka.persistence.journal.plugin"));
+        Assert.Equal("SQLite.MS", config.GetString("akka.persistence.journal.sql.provider-name"));
+        Assert.Equal(1, config.GetInt("akka.persistence.journal.sql.parallelism"));
+        Assert.Equal("TagTable", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
+        Assert.Equal("read-uncommitted", config.GetString("akka.persistence.query.journal.sql.read-isolation-level"));
+    }
+
+    [Fact]
+    public async Task Shutdown_FlushesPendingEvents()
+    {
+        var settings = LedgerHost.Settings(_db.ConnectionString);
+        await using (var first = await LedgerHost.StartAsync(settings))
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                first.Ledger.Tell(Received(i));
+            }
+            await first.StopAsync();
+        }
+        Assert.Equal(1000, _db.JournalCount());
+    }
+
+    [Fact]
+    public async Task WriteFailure_IsRetriedAfterABackoff_AndNothingIsLost()
+    {
+        // Writes give up after 1 s on a locked file instead of the default 30 s.
+        var connectionString = new SqliteConnectionStringBuilder(_db.ConnectionString) { DefaultTimeout = 1 }.ToString();
+        await using var host = await LedgerHost.StartAsync(LedgerHost.Settings(connectionString));
+        host.Ledger.Tell(Received(0));
+        await host.FlushAsync();
+
+        using (var blocker = new SqliteConnection(_db.ConnectionString))
+        {
+            blocker.Open();
+            using var transaction = blocker.BeginTransaction(); // BEGIN IMMEDIATE: holds the write lock
+            for (var i = 1; i <= 20; i++)
+            {
+                host.Ledger.Tell(Received(i));
+            }
+            await Eventually.TrueAsync(async () => (await host.StatusAsync()).WriterRunning == false, "the writer stopped on the failure");
+            transaction.Rollback();
+        }
+
+        await host.FlushAsync();
+        var status = await host.ReadyStatusAsync();
+        Assert.Equal(0, status.PendingEvents);
+        // At least once: an event may land twice when its write succeeded but the writer died before confirming it.
+        Assert.True(_db.JournalCount() >= 21, $"{_db.JournalCount()} events in the journal");
+        Assert.Equal(21, _db.DistinctRequestCount());
+    }
+}
+
+internal static class Eventually
+{
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for: {what}");
+            }
+            await Task.Delay(20);
+        }
+    }
+}
