@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Akka.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Records;
 using OaiRouter.Actors.Requests;
 
 namespace OaiRouter.Actors;
@@ -20,7 +21,8 @@ public static class RouterActorsRegistration
                 "openrouter-forwarder");
             registry.Register<OpenRouterForwarderActor>(forwarder);
 
-            var coordinator = system.ActorOf(Props.Create(() => new RequestCoordinatorActor(forwarder)), "requests");
+            var recorder = services.GetRequiredService<RequestRecorder>();
+            var coordinator = system.ActorOf(Props.Create(() => new RequestCoordinatorActor(forwarder, recorder)), "requests");
             registry.Register<RequestCoordinatorActor>(coordinator);
         });
 }

@@ -93,7 +93,7 @@ public static class RouterErrors
     public static byte[] ToJson(RouterError error)
     {
         using var buffer = new MemoryStream(256);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
         {
             w.WriteStartObject();
             w.WriteStartObject("error");
@@ -106,6 +106,9 @@ public static class RouterErrors
         }
         return buffer.ToArray();
     }
+
+    // Messages quote parameter names; keep them readable ('messages', not \u0027messages\u0027).
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
     {

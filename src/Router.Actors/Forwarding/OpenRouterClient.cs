@@ -57,7 +57,8 @@ public sealed class OpenRouterClient(
                         // OpenRouter can say 200 and still carry an error with no choices.
                         return new UpstreamFailed(RouterErrors.FromUpstream(200, body, null), attempt, toHeaders);
                     }
-                    return new UpstreamAnswered(body, response.Content.Headers.ContentType?.ToString(), generationId, attempt, toHeaders);
+                    return new UpstreamAnswered(body, response.Content.Headers.ContentType?.ToString(), generationId, attempt, toHeaders,
+                        time.GetElapsedTime(started));
                 }
 
                 status = (int)response.StatusCode;

@@ -6,7 +6,9 @@ namespace OaiRouter.Actors.Forwarding;
 public abstract record UpstreamResult(int Attempts, TimeSpan TimeToHeaders);
 
 /// <summary>A complete non-streamed answer (status 200, no error inside).</summary>
-public sealed record UpstreamAnswered(byte[] Body, string? ContentType, string? GenerationId, int Attempts, TimeSpan TimeToHeaders)
+/// <param name="UpstreamElapsed">From the first attempt's start to the last byte of the answer.</param>
+public sealed record UpstreamAnswered(
+    byte[] Body, string? ContentType, string? GenerationId, int Attempts, TimeSpan TimeToHeaders, TimeSpan UpstreamElapsed)
     : UpstreamResult(Attempts, TimeToHeaders);
 
 /// <summary>A stream that answered 200; the caller relays it and must dispose it.</summary>

@@ -30,5 +30,6 @@ public sealed record RequestOutcome(
     long BytesOut,
     TimeSpan Total,
     TimeSpan? UpstreamTimeToHeaders,
+    TimeSpan? UpstreamTime,
     int Attempts,
     bool Cancelled);

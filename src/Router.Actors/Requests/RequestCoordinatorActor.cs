@@ -1,15 +1,16 @@
 using Akka.Actor;
+using OaiRouter.Actors.Records;
 
 namespace OaiRouter.Actors.Requests;
 
 /// <summary>Spawns one <see cref="CompletionRequestActor"/> per request and forwards the ask to it.</summary>
 public sealed class RequestCoordinatorActor : ReceiveActor
 {
-    public RequestCoordinatorActor(IActorRef forwarder)
+    public RequestCoordinatorActor(IActorRef forwarder, RequestRecorder recorder)
     {
         Receive<HandleCompletion>(m =>
         {
-            var child = Context.ActorOf(CompletionRequestActor.Props(m.Request, forwarder), m.Request.Id.Value);
+            var child = Context.ActorOf(CompletionRequestActor.Props(m.Request, forwarder, recorder), m.Request.Id.Value);
             child.Forward(m);
         });
     }

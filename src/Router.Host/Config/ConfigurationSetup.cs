@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Records;
 
 namespace OaiRouter.Host.Config;
 
@@ -17,6 +18,12 @@ internal static class ConfigurationSetup
         services.AddOptions<RouterOptions>().Configure<IConfiguration>((o, c) => SeedSettings.Apply(c, o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OpenRouterOptions>, OpenRouterOptionsValidator>();
         services.AddSingleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>();
+        services.AddOptions<RecordOptions>().Configure<IConfiguration>((o, c) => SeedSettings.Apply(c, o)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecordOptions>, RecordOptionsValidator>();
+        // Every sink (log, ledger, UI) masks the upstream key and the client keys through this one redactor.
+        services.AddSingleton(sp => new SecretRedactor(
+            [sp.GetRequiredService<IOptions<OpenRouterOptions>>().Value.ApiKey, .. sp.GetRequiredService<IOptions<RouterOptions>>().Value.ApiKeys]));
+        services.AddSingleton<RequestRecorder>();
 
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RouterOptions>>((k, r) =>
         {

@@ -72,10 +72,23 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         {
             errors.Add("SHUTDOWN_TIMEOUT_SECONDS must be a positive number of seconds.");
         }
+        if (!Enum.IsDefined(o.ConsoleLogLevel))
+        {
+            errors.Add("CONSOLE_LOG_LEVEL must be one of Verbose, Debug, Information, Warning, Error, Fatal.");
+        }
         if (o.ApiKeys.Any(k => k.Length < 8))
         {
             errors.Add("ROUTER_API_KEYS: every client key must be at least 8 characters long.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>Fails start-up with a message that names the environment setting at fault.</summary>
+internal sealed class RecordOptionsValidator : IValidateOptions<OaiRouter.Actors.Records.RecordOptions>
+{
+    public ValidateOptionsResult Validate(string? name, OaiRouter.Actors.Records.RecordOptions o) =>
+        o.BodyMaxBytes >= 1024
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("RECORD_BODY_MAX_BYTES must be a whole number of at least 1024 bytes.");
 }

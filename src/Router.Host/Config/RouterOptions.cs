@@ -24,6 +24,9 @@ public sealed class RouterOptions
     /// <summary><c>DATABASE_URL</c>, in the seed's SQLAlchemy form.</summary>
     public string DatabaseUrl { get; set; } = OaiRouter.Tracking.Storage.DatabaseUrl.Default;
 
+    /// <summary><c>CONSOLE_LOG_LEVEL</c>: the console's threshold (the JSON file keeps Information and up).</summary>
+    public Serilog.Events.LogEventLevel ConsoleLogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
+
     /// <summary><c>SHUTDOWN_TIMEOUT_SECONDS</c>: how long SIGTERM waits for in-flight requests.</summary>
     public double ShutdownTimeoutSeconds { get; set; } = 30;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Records;
 
 namespace OaiRouter.Host.Config;
 
@@ -15,7 +16,7 @@ internal static class SeedSettings
         "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "DEFAULT_TEXT_MODEL", "VISION_MODEL", "LOG_FILE_PATH",
         "DATABASE_URL", "OPENROUTER_REFERER", "OPENROUTER_X_TITLE", "ROUTER_API_KEYS", "ASPNETCORE_URLS",
         "MAX_REQUEST_BODY_BYTES", "UPSTREAM_TIMEOUT_SECONDS", "UPSTREAM_MAX_ATTEMPTS", "MODELS_CACHE_SECONDS",
-        "SHUTDOWN_TIMEOUT_SECONDS", "LOG_FILE_MAX_BYTES", "LOG_FILE_COUNT",
+        "SHUTDOWN_TIMEOUT_SECONDS", "LOG_FILE_MAX_BYTES", "LOG_FILE_COUNT", "CONSOLE_LOG_LEVEL", "RECORD_BODY_MAX_BYTES",
     ];
 
     public static void Apply(IConfiguration config, OpenRouterOptions o)
@@ -42,6 +43,14 @@ internal static class SeedSettings
         Set(config, "LOG_FILE_COUNT", v => o.LogFileCount = (int)Number(v, integer: true));
         Set(config, "DATABASE_URL", v => o.DatabaseUrl = v);
         Set(config, "SHUTDOWN_TIMEOUT_SECONDS", v => o.ShutdownTimeoutSeconds = Number(v));
+        Set(config, "CONSOLE_LOG_LEVEL", v => o.ConsoleLogLevel = Enum.TryParse<Serilog.Events.LogEventLevel>(v, true, out var level)
+            ? level : (Serilog.Events.LogEventLevel)(-1));
+    }
+
+    public static void Apply(IConfiguration config, RecordOptions o)
+    {
+        config.GetSection(RecordOptions.Section).Bind(o);
+        Set(config, "RECORD_BODY_MAX_BYTES", v => o.BodyMaxBytes = (int)Math.Min(int.MaxValue, Number(v, integer: true)));
     }
 
     private static void Set(IConfiguration config, string name, Action<string> apply)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
 using OaiRouter.Actors.Forwarding;
 using OaiRouter.Actors.Requests;
@@ -8,14 +9,17 @@ namespace OaiRouter.Host.Endpoints;
 /// <summary>Writes what upstream said to the client: an error, a JSON answer, or a relayed stream.</summary>
 internal static class CompletionResponder
 {
+    public const string OverheadHeader = "X-Router-Overhead-Ms";
+
     public static async Task<RequestOutcome> WriteAsync(HttpContext context, UpstreamResult result, TimeSpan streamIdleTimeout, long startedAt, TimeProvider time)
     {
         switch (result)
         {
             case UpstreamFailed failed:
+                SetOverhead(context, time.GetElapsedTime(startedAt) - failed.TimeToHeaders);
                 await ErrorResponses.WriteAsync(context, failed.Error);
                 return Outcome(context, failed, failed.Error.Status, failed.Error.Type, failed.Error.Message,
-                    null, null, null, null, startedAt, time);
+                    null, null, null, null, startedAt, time, upstreamTime: failed.TimeToHeaders);
 
             case UpstreamAnswered answered:
                 var response = context.Response;
@@ -26,6 +30,7 @@ internal static class CompletionResponder
                 {
                     response.Headers["X-Generation-Id"] = answered.GenerationId;
                 }
+                SetOverhead(context, time.GetElapsedTime(startedAt) - answered.UpstreamElapsed);
                 var gone = false;
                 try
                 {
@@ -36,7 +41,7 @@ internal static class CompletionResponder
                     gone = true;
                 }
                 return Outcome(context, answered, 200, null, null, answered.GenerationId, null, null, null, startedAt, time, gone,
-                    answered.Body.Length);
+                    answered.Body.Length, upstreamTime: answered.UpstreamElapsed);
 
             case UpstreamStreamOpened opened:
                 using (opened.Response)
@@ -61,24 +66,32 @@ internal static class CompletionResponder
         {
             response.Headers["X-Generation-Id"] = opened.GenerationId;
         }
+        // For a stream only the router's time before the first byte is known when headers leave.
+        SetOverhead(context, time.GetElapsedTime(startedAt) - opened.TimeToHeaders);
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         var tally = new StreamTally();
         var counting = new CountingStream(response.Body);
+        var relayStarted = time.GetTimestamp();
         await using var upstream = await opened.Response.Content.ReadAsStreamAsync(context.RequestAborted);
         var end = await StreamRelay.RelayAsync(upstream, counting, tally, idleTimeout, context.RequestAborted);
         var failed = end is not (StreamEnd.Completed or StreamEnd.ClientGone);
         return Outcome(context, opened, 200,
             failed ? "stream_" + end.ToString().ToLowerInvariant() : null,
             tally.ErrorMessage, tally.Id ?? opened.GenerationId, tally.Model, tally.FinishReason, tally.UsageJson, startedAt, time,
-            end == StreamEnd.ClientGone, counting.Written, tally.Content);
+            end == StreamEnd.ClientGone, counting.Written, tally.Content,
+            upstreamTime: opened.TimeToHeaders + time.GetElapsedTime(relayStarted));
     }
+
+    private static void SetOverhead(HttpContext context, TimeSpan overhead) =>
+        context.Response.Headers[OverheadHeader] =
+            Math.Max(0, overhead.TotalMilliseconds).ToString("0.###", CultureInfo.InvariantCulture);
 
     private static RequestOutcome Outcome(
         HttpContext context, UpstreamResult result, int status, string? errorType, string? errorMessage,
         string? generationId, string? model, string? finishReason, string? usage, long startedAt, TimeProvider time,
-        bool cancelled = false, long bytesOut = 0, string? text = null) =>
+        bool cancelled = false, long bytesOut = 0, string? text = null, TimeSpan? upstreamTime = null) =>
         new(status, errorType, errorMessage, generationId, model, finishReason, usage, text, bytesOut,
-            time.GetElapsedTime(startedAt), result.Attempts > 0 ? result.TimeToHeaders : null, result.Attempts,
+            time.GetElapsedTime(startedAt), result.Attempts > 0 ? result.TimeToHeaders : null, upstreamTime, result.Attempts,
             cancelled || context.RequestAborted.IsCancellationRequested);
 }

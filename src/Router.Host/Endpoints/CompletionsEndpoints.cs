@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using OaiRouter.Actors.Completions;
 using OaiRouter.Actors.Errors;
 using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Metrics;
+using OaiRouter.Actors.Records;
 using OaiRouter.Actors.Requests;
 using OaiRouter.Host.Config;
 using OaiRouter.Host.Errors;
@@ -28,30 +30,44 @@ internal static class CompletionsEndpoints
 
     private static async Task HandleAsync(HttpContext context, CompletionEndpoint endpoint, CompletionServices s)
     {
+        RouterMetrics.InFlight.Inc();
+        try
+        {
+            await HandleInFlightAsync(context, endpoint, s);
+        }
+        finally
+        {
+            RouterMetrics.InFlight.Dec();
+        }
+    }
+
+    private static async Task HandleInFlightAsync(HttpContext context, CompletionEndpoint endpoint, CompletionServices s)
+    {
         var startedAt = s.Time.GetTimestamp();
+        var receivedAt = s.Time.GetUtcNow();
         var openRouter = s.OpenRouter.CurrentValue;
         if (!openRouter.HasApiKey)
         {
-            await ErrorResponses.WriteAsync(context, FailureKind.UpstreamNotConfigured,
-                "The router has no OpenRouter key: set OPENROUTER_API_KEY and restart the router.");
+            await RejectAsync(RouterErrors.Create(FailureKind.UpstreamNotConfigured,
+                "The router has no OpenRouter key: set OPENROUTER_API_KEY and restart the router."), default);
             return;
         }
 
         var (body, bodyError) = await RequestBody.ReadJsonAsync(context, s.Router.Value.MaxRequestBodyBytes);
         if (bodyError is not null)
         {
-            await ErrorResponses.WriteAsync(context, bodyError);
+            await RejectAsync(bodyError, default);
             return;
         }
         var (valid, invalid) = RequestValidator.Validate(endpoint, body, openRouter.DefaultTextModel);
         if (valid is null)
         {
-            await ErrorResponses.WriteAsync(context, invalid!);
+            await RejectAsync(invalid!, body);
             return;
         }
 
         var request = new CompletionRequest(RequestContext.Id(context), endpoint, valid.Body, valid.Model,
-            valid.ModelDefaulted, valid.Stream, RequestContext.KeyLabel(context), s.Time.GetUtcNow());
+            valid.ModelDefaulted, valid.Stream, RequestContext.KeyLabel(context), receivedAt);
         CompletionReady ready;
         try
         {
@@ -70,11 +86,44 @@ internal static class CompletionsEndpoints
 
         var outcome = await CompletionResponder.WriteAsync(context, ready.Result, openRouter.Timeout, startedAt, s.Time);
         ready.RequestActor.Tell(new CompletionFinished(outcome));
-        s.Log.LogInformation(
-            "{RequestId} {Endpoint} model={Model} stream={Stream} status={Status} attempts={Attempts} ms={DurationMs:0.0} error={Error}",
-            request.Id.Value, endpoint.RoutePath(), request.Model, request.Stream, outcome.Status, outcome.Attempts,
-            outcome.Total.TotalMilliseconds, outcome.ErrorType);
+        Observe(endpoint, request.Model, outcome);
+
+        // Refused before forwarding: answered at once, still recorded (off the response path, by the recorder).
+        async Task RejectAsync(RouterError error, ReadOnlyMemory<byte> rejectedBody)
+        {
+            await ErrorResponses.WriteAsync(context, error);
+            RouterMetrics.Requests.WithLabels(endpoint.RoutePath(), "none", StatusLabel(error.Status)).Inc();
+            s.Recorder.Rejected(RequestContext.Id(context), endpoint, RequestContext.KeyLabel(context), rejectedBody.Span, error,
+                receivedAt, s.Time.GetElapsedTime(startedAt));
+        }
     }
+
+    private static void Observe(CompletionEndpoint endpoint, string model, RequestOutcome outcome)
+    {
+        var path = endpoint.RoutePath();
+        RouterMetrics.Requests.WithLabels(path, RouterMetrics.ModelLabel(model), StatusLabel(outcome.Status)).Inc();
+        RouterMetrics.Duration.WithLabels(path).Observe(outcome.Total.TotalSeconds);
+        if (outcome.UpstreamTimeToHeaders is { } ttfb)
+        {
+            RouterMetrics.UpstreamTimeToFirstByte.WithLabels(path).Observe(ttfb.TotalSeconds);
+        }
+        if (outcome.UpstreamTime is { } upstream)
+        {
+            RouterMetrics.Overhead.WithLabels(path).Observe(Math.Max(0, (outcome.Total - upstream).TotalSeconds));
+        }
+    }
+
+    private static string StatusLabel(int status) => status switch
+    {
+        200 => "200",
+        400 => "400",
+        401 => "401",
+        429 => "429",
+        502 => "502",
+        503 => "503",
+        504 => "504",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>What the completion handlers need, resolved once per request.</summary>
@@ -83,15 +132,15 @@ internal sealed class CompletionServices(
     IOptionsMonitor<OpenRouterOptions> openRouter,
     IOptions<RouterOptions> router,
     ActorSettings actorSettings,
-    TimeProvider time,
-    ILogger<CompletionServices> log)
+    RequestRecorder recorder,
+    TimeProvider time)
 {
     public IRequiredActor<RequestCoordinatorActor> Coordinator { get; } = coordinator;
     public IOptionsMonitor<OpenRouterOptions> OpenRouter { get; } = openRouter;
     public IOptions<RouterOptions> Router { get; } = router;
     public TimeSpan AskTimeout { get; } = actorSettings.AskTimeout;
+    public RequestRecorder Recorder { get; } = recorder;
     public TimeProvider Time { get; } = time;
-    public ILogger Log { get; } = log;
 }
 
 /// <summary>Settings read from router.hocon that the HTTP edge needs.</summary>

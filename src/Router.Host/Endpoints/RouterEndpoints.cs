@@ -17,6 +17,7 @@ internal static class RouterEndpoints
                 $"Unknown route: {context.Request.Method} {context.Request.Path}."))
             .ExcludeFromDescription();
         app.MapHealth();
+        app.MapRouterMetrics();
         app.MapOpenApi();
         return app;
     }

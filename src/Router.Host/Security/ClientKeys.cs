@@ -37,6 +37,34 @@ internal sealed class ClientKeys
         return found < 0 ? null : $"key-{found + 1}";
     }
 
+    /// <summary>
+    /// The label of the key presented as <c>Bearer &lt;key&gt;</c> or as the password of HTTP Basic
+    /// (any user name: browsers prompt for it), or null.
+    /// </summary>
+    public string? MatchBearerOrBasic(string? header)
+    {
+        var bearer = BearerToken(header);
+        if (!bearer.IsEmpty)
+        {
+            return Match(bearer);
+        }
+        const string basic = "Basic ";
+        if (header is null || !header.StartsWith(basic, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[basic.Length..].Trim()));
+            var colon = decoded.IndexOf(':');
+            return colon < 0 ? null : Match(decoded.AsSpan(colon + 1));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The token of an <c>Authorization: Bearer …</c> header, if any.</summary>
     public static ReadOnlySpan<char> BearerToken(string? header)
     {

@@ -79,7 +79,7 @@ public sealed class RequestCoordinatorActorTests : IAsyncLifetime
         var stopped = ready.RequestActor.WatchAsync();
 
         ready.RequestActor.Tell(new CompletionFinished(new RequestOutcome(200, null, null, null, null, null, null, null, 0,
-            TimeSpan.Zero, null, 1, false)));
+            TimeSpan.Zero, null, null, 1, false)));
 
         Assert.Same(stopped, await Task.WhenAny(stopped, Task.Delay(TimeSpan.FromSeconds(5))));
     }

@@ -10,27 +10,8 @@ namespace OaiRouter.Host.Tests.Deployment;
 public sealed class ComposeFileTests
 {
     /// <summary>Every configuration name the router reads.</summary>
-    private static readonly string[] KnownSettingNames =
-    [
-        "OPENROUTER_API_KEY",
-        "OPENROUTER_BASE_URL",
-        "DEFAULT_TEXT_MODEL",
-        "VISION_MODEL",
-        "LOG_FILE_PATH",
-        "DATABASE_URL",
-        "OPENROUTER_REFERER",
-        "OPENROUTER_X_TITLE",
-        "ROUTER_API_KEYS",
-        "ASPNETCORE_URLS",
-        "MAX_REQUEST_BODY_BYTES",
-        "LOG_FILE_MAX_BYTES",
-        "LOG_FILE_COUNT",
-        "UPSTREAM_TIMEOUT_SECONDS",
-        "UPSTREAM_MAX_ATTEMPTS",
-        "MODELS_CACHE_SECONDS",
-        "SHUTDOWN_TIMEOUT_SECONDS",
-        "WHISPER_MODEL_PATH",
-    ];
+    // The router's own list, plus names read by parts configured outside SeedSettings.
+    private static readonly string[] KnownSettingNames = [.. OaiRouter.Host.Config.SeedSettings.Names, "WHISPER_MODEL_PATH"];
 
     // An assignment line, active or commented out ("# NAME=value" documents an optional setting).
     private static readonly Regex EnvAssignment = new(

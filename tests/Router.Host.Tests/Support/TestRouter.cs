@@ -43,7 +43,7 @@ internal sealed class TestRouter : IAsyncDisposable
             ["LOG_FILE_PATH"] = Path.Combine(directory, "router.log.json"),
             ["DATABASE_URL"] = "sqlite:///" + Path.Combine(directory, "oai_router.db"),
             ["OpenRouter:RetryBaseDelaySeconds"] = "0.01",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["CONSOLE_LOG_LEVEL"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

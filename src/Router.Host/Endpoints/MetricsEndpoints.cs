@@ -1,0 +1,26 @@
+using OaiRouter.Host.Security;
+using Prometheus;
+
+namespace OaiRouter.Host.Endpoints;
+
+/// <summary><c>GET /metrics</c> in Prometheus text format, behind the client keys when they are set.</summary>
+internal static class MetricsEndpoints
+{
+    public static IEndpointRouteBuilder MapRouterMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/metrics", async (HttpContext context, ClientKeys keys) =>
+            {
+                if (keys.Required && keys.MatchBearerOrBasic(context.Request.Headers.Authorization) is null)
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Basic realm=\"OaiRouter\"";
+                    return;
+                }
+                context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+            })
+            .WithName("Metrics")
+            .WithSummary("Prometheus metrics: requests, latencies, overhead, tokens, cost, in-flight, media queues, ledger lag.");
+        return app;
+    }
+}
