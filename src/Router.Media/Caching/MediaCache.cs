@@ -13,7 +13,8 @@ namespace OaiRouter.Media.Caching;
 /// the least recently used blobs are evicted. The index lives in memory and is rebuilt by scanning the folder,
 /// so the cache survives a restart; last use is kept in each file's modification time. Safe for concurrent use:
 /// blobs are written to <c>tmp/</c> and moved into place, so a reader never sees half a blob.
-/// Typed helpers for images and video digests are in <c>MediaCache.Entries.cs</c>.
+/// The cache is best effort: a folder that cannot be read or written makes every look-up a miss (logged),
+/// never a failed request. Typed helpers for images and video digests are in <c>MediaCache.Entries.cs</c>.
 /// </summary>
 public sealed partial class MediaCache
 {
@@ -28,6 +29,7 @@ public sealed partial class MediaCache
     private readonly Lock _gate = new();
     private long _totalBytes;
     private volatile bool _loaded;
+    private volatile bool _disabled;
 
     /// <summary>Creates the cache over <see cref="MediaOptions.CacheDir"/>; the folder is scanned on first use.</summary>
     public MediaCache(IOptions<MediaOptions> options, TimeProvider? timeProvider = null, ILogger<MediaCache>? logger = null)
@@ -41,6 +43,16 @@ public sealed partial class MediaCache
         _maxBytes = maxBytes;
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Scans the folder now (otherwise done on first use): call at start-up so the first request does not pay
+    /// for it. Returns false when the folder cannot be used, in which case the cache stays empty.
+    /// </summary>
+    public bool Load()
+    {
+        EnsureLoaded();
+        return !_disabled;
     }
 
     /// <summary>Bytes held now (blob files only).</summary>
@@ -98,6 +110,12 @@ public sealed partial class MediaCache
             Forget(hash, entry);
             return null;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(e, "Media cache could not read {Path}; treated as a miss", path);
+            Forget(hash, entry);
+            return null;
+        }
 
         Touch(path, entry);
         return bytes;
@@ -107,17 +125,17 @@ public sealed partial class MediaCache
     public async Task PutAsync(string key, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
         EnsureLoaded();
-        if (bytes.Length > _maxBytes)
+        if (_disabled || bytes.Length > _maxBytes)
         {
-            return; // Would evict everything else and then itself.
+            return; // A blob over the cap would evict everything else and then itself.
         }
 
         var hash = HashKey(key);
         var path = BlobPath(hash);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = Path.Combine(_root, TempFolder, $"{hash}.{Guid.NewGuid():N}.tmp");
         try
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
             {
                 await file.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
@@ -125,9 +143,10 @@ public sealed partial class MediaCache
 
             var now = _time.GetUtcNow().UtcDateTime;
             File.SetLastWriteTimeUtc(temp, now);
-            File.Move(temp, path, overwrite: true);
             lock (_gate)
             {
+                // Renaming under the gate keeps the index and the folder in step with eviction and Remove.
+                File.Move(temp, path, overwrite: true);
                 if (_entries.TryGetValue(hash, out var old))
                 {
                     _totalBytes -= old.Size;
@@ -137,6 +156,10 @@ public sealed partial class MediaCache
                 _totalBytes += bytes.Length;
                 EvictIfNeeded();
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning(e, "Media cache could not store {Path}; going on without it", path);
         }
         finally
         {
@@ -152,10 +175,13 @@ public sealed partial class MediaCache
     {
         EnsureLoaded();
         var hash = HashKey(key);
-        if (_entries.TryGetValue(hash, out var entry))
+        lock (_gate)
         {
-            Forget(hash, entry);
-            TryDelete(BlobPath(hash));
+            if (_entries.TryRemove(hash, out var entry))
+            {
+                _totalBytes -= entry.Size;
+                TryDelete(BlobPath(hash));
+            }
         }
     }
 
@@ -232,24 +258,35 @@ public sealed partial class MediaCache
                 return;
             }
 
-            var blobs = Directory.CreateDirectory(Path.Combine(_root, BlobFolder));
-            var temp = Directory.CreateDirectory(Path.Combine(_root, TempFolder));
-            foreach (var leftover in temp.EnumerateFiles())
+            try
             {
-                TryDelete(leftover.FullName); // from a process that stopped mid-write
-            }
-
-            foreach (var file in blobs.EnumerateFiles("*", SearchOption.AllDirectories))
-            {
-                if (file.Name.Length == 64 && file.Name.All(char.IsAsciiHexDigitLower))
+                var blobs = Directory.CreateDirectory(Path.Combine(_root, BlobFolder));
+                var temp = Directory.CreateDirectory(Path.Combine(_root, TempFolder));
+                foreach (var leftover in temp.EnumerateFiles())
                 {
-                    _entries[file.Name] = new Entry(file.Length, file.LastWriteTimeUtc.Ticks);
-                    _totalBytes += file.Length;
+                    TryDelete(leftover.FullName); // from a process that stopped mid-write
                 }
+
+                foreach (var file in blobs.EnumerateFiles("*", SearchOption.AllDirectories))
+                {
+                    if (file.Name.Length == 64 && file.Name.All(char.IsAsciiHexDigitLower))
+                    {
+                        _entries[file.Name] = new Entry(file.Length, file.LastWriteTimeUtc.Ticks);
+                        _totalBytes += file.Length;
+                    }
+                }
+
+                _logger.LogInformation("Media cache at {Path}: {Count} blobs, {Bytes} bytes", _root, _entries.Count, _totalBytes);
+                EvictIfNeeded();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogError(e, "Media cache folder {Path} cannot be used (MEDIA_CACHE_DIR); media will not be cached", _root);
+                _entries.Clear();
+                _totalBytes = 0;
+                _disabled = true;
             }
 
-            _logger.LogInformation("Media cache at {Path}: {Count} blobs, {Bytes} bytes", _root, _entries.Count, _totalBytes);
-            EvictIfNeeded();
             _loaded = true;
         }
     }

@@ -18,6 +18,10 @@ public sealed class ImageNormalizer
 {
     private static readonly SKSamplingOptions Downscale = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
+    // Decoding into sRGB converts from an embedded profile (Display P3, Adobe RGB, …), so colours survive
+    // re-encoding; the output is what browsers and models assume.
+    private static readonly SKColorSpace Srgb = SKColorSpace.CreateSrgb();
+
     private readonly MediaOptions _options;
 
     /// <summary>Creates a normaliser with the configured limits.</summary>
@@ -133,7 +137,7 @@ public sealed class ImageNormalizer
         var keepAlpha = UsesAlpha(decoded);
 
         var outInfo = new SKImageInfo(outWidth, outHeight, SKImageInfo.PlatformColorType,
-            keepAlpha ? SKAlphaType.Premul : SKAlphaType.Opaque);
+            keepAlpha ? SKAlphaType.Premul : SKAlphaType.Opaque, Srgb);
         using var surface = SKSurface.Create(outInfo)
             ?? throw new MediaFailure(MediaFailure.Corrupt, url, "no drawing surface for the image");
         var canvas = surface.Canvas;
@@ -164,7 +168,7 @@ public sealed class ImageNormalizer
     {
         var size = ChooseDecodeSize(codec, wantWidth, wantHeight);
         var alpha = info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
-        var decodeInfo = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, alpha);
+        var decodeInfo = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, alpha, Srgb);
         var bitmap = new SKBitmap();
         if (!bitmap.TryAllocPixels(decodeInfo))
         {

@@ -212,4 +212,18 @@ public sealed class MediaCacheTests
         Assert.Null(await cache.TryGetImageAsync("k"));
         Assert.False(cache.Contains("k"));
     }
+
+    [Fact]
+    public async Task UnusableFolder_EveryLookupMisses_NothingThrows()
+    {
+        using var folder = new TempFolder();
+        var notAFolder = Path.Combine(folder.Path, "file");
+        await File.WriteAllTextAsync(notAFolder, "in the way");
+        var cache = new MediaCache(Path.Combine(notAFolder, "cache"), 10_000);
+
+        Assert.False(cache.Load());
+        await cache.PutAsync("k", Blob(10, 1));
+        Assert.Null(await cache.TryGetAsync("k"));
+        Assert.Equal(0, cache.Count);
+    }
 }

@@ -16,7 +16,7 @@ public static class TestMedia
         {
             AllowPrivateNetworks = true,
             MaxImageBytes = ImageCap,
-            FetchTimeoutSeconds = 2,
+            FetchTimeoutSeconds = 15, // generous: the machines running tests are often busy; timeout tests set their own
             ImageMaxSide = 1024,
         };
         change?.Invoke(options);
