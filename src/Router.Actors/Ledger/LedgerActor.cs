@@ -28,6 +28,12 @@ public sealed class LedgerActor : ReceivePersistentActor
     private readonly Queue<long> _inFlight = new();
     private long _recoveredEvents;
 
+    // Journal pruning runs in steps so no single delete holds SQLite's write lock for long.
+    private const long PruneStep = 5_000;
+    private long _pruneTarget;
+    private long _pruneNext;
+    private bool _pruning;
+
     public LedgerActor()
     {
         Recover<RecoveryCompleted>(_ =>
@@ -42,6 +48,23 @@ public sealed class LedgerActor : ReceivePersistentActor
             _inFlight.Enqueue(m.Id);
             PersistAsync(new Tagged(m.Event, LedgerJournal.Tags), _ => Confirm());
         });
+        Command<PruneLedgerJournal>(m =>
+        {
+            _pruneTarget = Math.Max(_pruneTarget, Math.Min(m.ToSequenceNr, LastSequenceNr));
+            _pruneNext = Math.Max(_pruneNext, m.FromSequenceNr);
+            PruneNextStep();
+        });
+        Command<DeleteMessagesSuccess>(m =>
+        {
+            _pruning = false;
+            PruneNextStep();
+        });
+        Command<DeleteMessagesFailure>(m =>
+        {
+            _pruning = false;
+            _log.Warning("Pruning the ledger journal up to {SequenceNr} failed: {Reason}; the next retention pass retries",
+                m.ToSequenceNr, m.Cause.Message);
+        });
     }
 
     public override string PersistenceId => LedgerJournal.PersistenceId;
@@ -49,6 +72,18 @@ public sealed class LedgerActor : ReceivePersistentActor
     public override Recovery Recovery => Recovery.None;
 
     internal static Props Props() => Akka.Actor.Props.Create(() => new LedgerActor());
+
+    private void PruneNextStep()
+    {
+        if (_pruning || _pruneNext > _pruneTarget)
+        {
+            return;
+        }
+        var to = Math.Min(_pruneTarget, _pruneNext + PruneStep - 1);
+        _pruneNext = to + 1;
+        _pruning = true;
+        DeleteMessages(to);
+    }
 
     private void Confirm()
     {

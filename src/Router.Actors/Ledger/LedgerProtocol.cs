@@ -41,6 +41,13 @@ public sealed record GetLedgerStatus
 /// </summary>
 public sealed record LedgerStatus(long LastSequenceNr, long RecoveredEvents, bool WriterRunning, int PendingEvents);
 
+/// <summary>
+/// Deletes journal events with sequence numbers from <paramref name="FromSequenceNr"/> to
+/// <paramref name="ToSequenceNr"/>: ones the projection has already applied and whose bodies are
+/// past retention, so the journal does not keep every body forever. Sent by the retention job.
+/// </summary>
+public sealed record PruneLedgerJournal(long FromSequenceNr, long ToSequenceNr);
+
 /// <summary>Supervisor to writer: persist this event, known to the supervisor by <paramref name="Id"/>.</summary>
 internal sealed record PersistLedgerEvent(long Id, ILedgerEvent Event);
 

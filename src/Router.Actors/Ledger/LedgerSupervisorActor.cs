@@ -66,6 +66,13 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
                 _recoveredEvents = m.RecoveredEvents;
             }
         });
+        Receive<PruneLedgerJournal>(m =>
+        {
+            if (_writerReady)
+            {
+                _writer!.Tell(m);
+            }
+        });
         Receive<GetLedgerStatus>(_ =>
             Sender.Tell(new LedgerStatus(_sequenceNr, _recoveredEvents, _writerReady, _pending.Count)));
     }

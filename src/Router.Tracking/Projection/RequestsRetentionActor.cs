@@ -14,7 +14,8 @@ public sealed record RunRetention
 /// <summary>
 /// Runs <see cref="RequestsRetention"/> shortly after start and then every
 /// <see cref="LedgerSettings.RetentionInterval"/>, off the actor's thread; one pass at a time.
-/// A failed pass is logged and tried again at the next tick.
+/// Journal events past body retention that the projection has applied are then pruned by the
+/// Ledger (<see cref="PruneLedgerJournal"/>). A failed pass is logged and tried again at the next tick.
 /// </summary>
 public sealed class RequestsRetentionActor : ReceiveActor, IWithTimers
 {
@@ -24,7 +25,7 @@ public sealed class RequestsRetentionActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _waiting = [];
     private bool _running;
 
-    public RequestsRetentionActor(LedgerSettings settings, TimeProvider time)
+    public RequestsRetentionActor(LedgerSettings settings, TimeProvider time, IActorRef? ledger)
     {
         Receive<RunRetention>(_ =>
         {
@@ -48,6 +49,10 @@ public sealed class RequestsRetentionActor : ReceiveActor, IWithTimers
             {
                 _log.Info("Retention cleared {Bodies} bodies and deleted {Rows} request rows", result.BodiesCleared, result.RowsDeleted);
             }
+            if (result.PrunableJournal is { } range && ledger is not null)
+            {
+                ledger.Tell(new PruneLedgerJournal(range.From, range.To));
+            }
             Reply(result);
         });
         Receive<Status.Failure>(failure =>
@@ -63,8 +68,8 @@ public sealed class RequestsRetentionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(LedgerSettings settings, TimeProvider time) =>
-        Akka.Actor.Props.Create(() => new RequestsRetentionActor(settings, time));
+    public static Props Props(LedgerSettings settings, TimeProvider time, IActorRef? ledger) =>
+        Akka.Actor.Props.Create(() => new RequestsRetentionActor(settings, time, ledger));
 
     private void Reply(object message)
     {

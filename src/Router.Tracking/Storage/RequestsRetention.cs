@@ -2,8 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace OaiRouter.Tracking.Storage;
 
-/// <summary>What one retention pass removed.</summary>
-public sealed record RetentionResult(int BodiesCleared, int RowsDeleted);
+/// <summary>What one retention pass removed, and which journal events may go as well (null: none).</summary>
+public sealed record RetentionResult(int BodiesCleared, int RowsDeleted, JournalRange? PrunableJournal = null);
+
+/// <summary>Sequence numbers of ledger journal events, both ends included.</summary>
+public sealed record JournalRange(long From, long To);
 
 /// <summary>
 /// Keeps the read table within its retention: bodies (and their searchable text) go after
@@ -46,7 +49,48 @@ public static class RequestsRetention
                 SELECT count(*) FROM retention_chunk;
                 """);
         }
-        return new RetentionResult(bodiesCleared, rowsDeleted);
+        var prunable = bodyDays > 0 ? PrunableJournal(connection, now.AddDays(-bodyDays)) : null;
+        return new RetentionResult(bodiesCleared, rowsDeleted, prunable);
+    }
+
+    /// <summary>
+    /// Journal events the projection has applied and that were written before
+    /// <paramref name="cutoff"/>: the read table has them, and their bodies are past retention,
+    /// so the journal need not keep them. Reads Akka.Persistence.Sql's default <c>journal</c>
+    /// table (<c>created</c> is in .NET ticks, UTC); null when there is nothing to prune or no
+    /// journal yet.
+    /// </summary>
+    internal static JournalRange? PrunableJournal(SqliteConnection connection, DateTimeOffset cutoff)
+    {
+        using var command = connection.CreateCommand();
+        // Ordering, sequence number and time all grow together (one writer), so walking back
+        // from the projected offset stops at the first old-enough row.
+        command.CommandText = """
+            SELECT
+              (SELECT min(sequence_number) FROM journal WHERE persistence_id = $pid),
+              (SELECT sequence_number FROM journal
+                 WHERE ordering <= coalesce((SELECT offset_value FROM projection_offsets WHERE projection = $projection), 0)
+                   AND persistence_id = $pid AND created < $cutoff
+                 ORDER BY ordering DESC LIMIT 1);
+            """;
+        command.Parameters.AddWithValue("$pid", OaiRouter.Actors.Ledger.LedgerJournal.PersistenceId);
+        command.Parameters.AddWithValue("$projection", RequestsSchema.RequestsProjection);
+        command.Parameters.AddWithValue("$cutoff", cutoff.UtcTicks);
+        try
+        {
+            using var reader = command.ExecuteReader();
+            if (!reader.Read() || reader.IsDBNull(0) || reader.IsDBNull(1))
+            {
+                return null;
+            }
+            var from = reader.GetInt64(0);
+            var to = reader.GetInt64(1);
+            return to >= from ? new JournalRange(from, to) : null;
+        }
+        catch (SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            return null;
+        }
     }
 
     private static int InChunks(SqliteConnection connection, long cutoff, string sql)

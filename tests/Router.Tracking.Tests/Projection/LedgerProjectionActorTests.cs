@@ -3,6 +3,7 @@ using System.Text;
 using Akka.Actor;
 using OaiRouter.Actors.Ledger;
 using OaiRouter.FakeOpenRouter;
+using OaiRouter.Tracking.Projection;
 using OaiRouter.Tracking.Storage;
 using OaiRouter.Tracking.Tests.Storage;
 
@@ -111,7 +112,7 @@ public sealed class LedgerProjectionActorTests : IDisposable
                 first.Ledger.Tell(LedgerEventsFactory.Finished($"old-{i}", T0.AddSeconds(1)));
             }
             await Eventually.TrueAsync(() => Count("outcome = 'completed'") == 10, "first run projected");
-            await Eventually.TrueAsync(() => first.ProjectionStatusAsync().Result.EventsApplied == 20, "first run applied 20");
+            await Eventually.TrueAsync(async () => (await first.ProjectionStatusAsync()).EventsApplied == 20, "first run applied 20");
             firstLastSequenceNr = (await first.StatusAsync()).LastSequenceNr;
             Assert.Equal(20, firstLastSequenceNr);
         }
@@ -218,6 +219,50 @@ public sealed class LedgerProjectionActorTests : IDisposable
         await host.Ledger.Ask<LedgerFlushed>(FlushLedger.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal(0, fake.GenerationCalls);
         Assert.Equal("response", _db.Scalar<string>("SELECT cost_source FROM requests"));
+    }
+
+    [Fact]
+    public async Task Retention_ClearsOldBodies_AndPrunesTheJournalBehindTheProjection()
+    {
+        var clock = new ManualTime(DateTimeOffset.UtcNow);
+        var settings = LedgerTestHost.Settings(_db.ConnectionString);
+        await using (var host = await LedgerTestHost.StartAsync(settings, time: clock))
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                host.Ledger.Tell(LedgerEventsFactory.Received($"p-{i}", clock.GetUtcNow(), "prunable words"));
+                host.Ledger.Tell(LedgerEventsFactory.Finished($"p-{i}", clock.GetUtcNow()));
+            }
+            await Eventually.TrueAsync(async () => (await host.ProjectionStatusAsync()).EventsApplied == 20, "20 applied");
+            // The journal writes its own timestamp (.NET ticks, UTC), which pruning compares with.
+            Assert.InRange(_db.Scalar<long>("SELECT max(created) FROM journal"),
+                DateTime.UtcNow.AddMinutes(-5).Ticks, DateTime.UtcNow.AddMinutes(5).Ticks);
+
+            clock.Now = clock.Now.AddDays(settings.BodyRetentionDays + 1);
+            var result = await host.Retention.Ask<RetentionResult>(RunRetention.Instance, TimeSpan.FromSeconds(20));
+
+            Assert.Equal(10, result.BodiesCleared);
+            Assert.Equal(0, result.RowsDeleted);
+            Assert.Equal(new JournalRange(1, 20), result.PrunableJournal);
+            await Eventually.TrueAsync(() => _db.Scalar<long>("SELECT count(*) FROM journal WHERE deleted = 0") == 0, "journal pruned");
+            Assert.Equal(0L, Count("request_body IS NOT NULL"));
+            Assert.Equal(10L, Count());
+        }
+
+        await using var restarted = await LedgerTestHost.StartAsync(settings, time: clock);
+        Assert.Equal(20, (await restarted.ReadyStatusAsync()).LastSequenceNr);
+        restarted.Ledger.Tell(LedgerEventsFactory.Received("after-prune", clock.GetUtcNow()));
+        await Eventually.TrueAsync(() => Count() == 11, "new event projected after pruning");
+        await restarted.Ledger.Ask<LedgerFlushed>(FlushLedger.Instance, TimeSpan.FromSeconds(10));
+        Assert.Equal(21, (await restarted.StatusAsync()).LastSequenceNr);
+    }
+
+    /// <summary>A clock the test moves.</summary>
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     private static async Task<string> CreateGenerationAsync(FakeOpenRouterServer fake)

@@ -13,12 +13,15 @@ internal sealed class LedgerTestHost : IAsyncDisposable
     private readonly IHost _host;
     private bool _stopped;
 
-    private LedgerTestHost(IHost host, IActorRef ledger, IActorRef projection)
+    private LedgerTestHost(IHost host, IActorRef ledger, IActorRef projection, IActorRef retention)
     {
         _host = host;
         Ledger = ledger;
         Projection = projection;
+        Retention = retention;
     }
+
+    public IActorRef Retention { get; }
 
     public IActorRef Ledger { get; }
 
@@ -37,10 +40,10 @@ internal sealed class LedgerTestHost : IAsyncDisposable
         RetentionInterval = TimeSpan.FromHours(1),
     };
 
-    public static async Task<LedgerTestHost> StartAsync(LedgerSettings settings, bool projection = true)
+    public static async Task<LedgerTestHost> StartAsync(LedgerSettings settings, bool projection = true, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(time ?? TimeProvider.System);
         builder.Services.AddAkka("ledger-tests", (akka, _) =>
         {
             akka.AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend).AddRouterLedger(settings);
@@ -54,7 +57,8 @@ internal sealed class LedgerTestHost : IAsyncDisposable
         var registry = host.Services.GetRequiredService<ActorRegistry>();
         return new LedgerTestHost(host,
             await registry.GetAsync<LedgerActor>(),
-            projection ? await registry.GetAsync<LedgerProjectionActor>() : ActorRefs.Nobody);
+            projection ? await registry.GetAsync<LedgerProjectionActor>() : ActorRefs.Nobody,
+            projection ? await registry.GetAsync<RequestsRetentionActor>() : ActorRefs.Nobody);
     }
 
     public Task<LedgerStatus> StatusAsync() =>

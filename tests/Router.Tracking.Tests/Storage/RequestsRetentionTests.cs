@@ -54,11 +54,11 @@ public sealed class RequestsRetentionTests : IDisposable
     public void ManyOldRows_AreDeletedInChunks()
     {
         var writer = new RequestsProjectionWriter(_db.ConnectionString);
-        writer.Apply(Enumerable.Range(0, 4500)
+        writer.Apply(Enumerable.Range(0, 2500)
             .Select(i => new ProjectedEvent(i + 1, LedgerEventsFactory.Received($"r{i}", Now.AddDays(-500))))
             .ToList());
 
-        Assert.Equal(new RetentionResult(0, 4500), RequestsRetention.Run(_db.ConnectionString, Now, 30, 365));
+        Assert.Equal(new RetentionResult(0, 2500), RequestsRetention.Run(_db.ConnectionString, Now, 30, 365));
         Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM requests"));
         Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM requests_fts"));
     }
