@@ -6,7 +6,7 @@ namespace OaiRouter.Tracking.Projection;
 /// <summary>
 /// The words a person searches for, taken from recorded bodies for <c>requests_fts</c>: the
 /// string values of <c>content</c>, <c>text</c>, <c>prompt</c>, <c>input</c>, <c>refusal</c>,
-/// <c>reasoning</c> and tool-call <c>arguments</c>, wherever they sit. Bodies can be cut at the
+/// <c>reasoning</c>, error <c>message</c>s and tool-call <c>arguments</c>, wherever they sit. Bodies can be cut at the
 /// size cap mid-JSON, so the reader keeps what it read before the cut; a body that is not JSON
 /// at all is indexed as it is.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class SearchText
     private const int MaxChars = 64 * 1024;
 
     private static readonly HashSet<string> TextProperties =
-        ["content", "text", "prompt", "input", "refusal", "reasoning", "arguments", "instructions", "system"];
+        ["content", "text", "prompt", "input", "refusal", "reasoning", "arguments", "instructions", "system", "message"];
 
     public static string FromBody(string? body)
     {
