@@ -1,5 +1,7 @@
 using Akka.Hosting;
 using OaiRouter.Actors;
+using OaiRouter.Actors.Ledger;
+using OaiRouter.Tracking.Projection;
 using OaiRouter.Host.Endpoints;
 
 namespace OaiRouter.Host.Config;
@@ -10,7 +12,9 @@ internal static class ActorSetup
     public static WebApplicationBuilder AddRouterActors(this WebApplicationBuilder builder)
     {
         var hocon = RouterHocon.Load(builder.Configuration[RouterHocon.PathVariable]);
+        var ledger = RecordSetup.LedgerSettingsFrom(builder.Configuration);
         builder.Services.AddSingleton(new ActorSettings(RouterHocon.AskTimeout(hocon)));
+        builder.Services.AddSingleton(ledger);
         builder.Services.AddAkka("oai-router", (akka, services) =>
         {
             akka.AddHocon(hocon, HoconAddMode.Prepend)
@@ -19,6 +23,8 @@ internal static class ActorSetup
                     loggers.ClearLoggers();
                     loggers.AddLoggerFactory();
                 })
+                .AddRouterLedger(ledger)
+                .AddLedgerProjection(ledger)
                 .AddRouterActors(services);
         });
         return builder;

@@ -72,6 +72,14 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         {
             errors.Add("SHUTDOWN_TIMEOUT_SECONDS must be a positive number of seconds.");
         }
+        if (o.BodyRetentionDays < 1)
+        {
+            errors.Add("BODY_RETENTION_DAYS must be a whole number of days, at least 1.");
+        }
+        if (o.MetadataRetentionDays < o.BodyRetentionDays)
+        {
+            errors.Add("METADATA_RETENTION_DAYS must be a whole number of days, at least BODY_RETENTION_DAYS.");
+        }
         if (!Enum.IsDefined(o.ConsoleLogLevel))
         {
             errors.Add("CONSOLE_LOG_LEVEL must be one of Verbose, Debug, Information, Warning, Error, Fatal.");

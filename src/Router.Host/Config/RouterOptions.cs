@@ -24,6 +24,12 @@ public sealed class RouterOptions
     /// <summary><c>DATABASE_URL</c>, in the seed's SQLAlchemy form.</summary>
     public string DatabaseUrl { get; set; } = OaiRouter.Tracking.Storage.DatabaseUrl.Default;
 
+    /// <summary><c>BODY_RETENTION_DAYS</c>: request and response bodies are cleared from the record after this.</summary>
+    public int BodyRetentionDays { get; set; } = 30;
+
+    /// <summary><c>METADATA_RETENTION_DAYS</c>: whole request rows are deleted after this.</summary>
+    public int MetadataRetentionDays { get; set; } = 365;
+
     /// <summary><c>CONSOLE_LOG_LEVEL</c>: the console's threshold (the JSON file keeps Information and up).</summary>
     public Serilog.Events.LogEventLevel ConsoleLogLevel { get; set; } = Serilog.Events.LogEventLevel.Information;
 

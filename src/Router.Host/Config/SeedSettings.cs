@@ -1,6 +1,7 @@
 using System.Globalization;
 using OaiRouter.Actors.Forwarding;
 using OaiRouter.Actors.Records;
+using OaiRouter.Media;
 
 namespace OaiRouter.Host.Config;
 
@@ -17,6 +18,13 @@ internal static class SeedSettings
         "DATABASE_URL", "OPENROUTER_REFERER", "OPENROUTER_X_TITLE", "ROUTER_API_KEYS", "ASPNETCORE_URLS",
         "MAX_REQUEST_BODY_BYTES", "UPSTREAM_TIMEOUT_SECONDS", "UPSTREAM_MAX_ATTEMPTS", "MODELS_CACHE_SECONDS",
         "SHUTDOWN_TIMEOUT_SECONDS", "LOG_FILE_MAX_BYTES", "LOG_FILE_COUNT", "CONSOLE_LOG_LEVEL", "RECORD_BODY_MAX_BYTES",
+        "BODY_RETENTION_DAYS", "METADATA_RETENTION_DAYS",
+        "MEDIA_ALLOW_PRIVATE_NETWORKS", "MEDIA_MAX_IMAGE_BYTES", "MEDIA_MAX_VIDEO_BYTES", "MEDIA_IMAGE_MAX_SIDE",
+        "MEDIA_MAX_IMAGE_PIXELS", "MEDIA_IMAGE_JPEG_QUALITY", "MEDIA_FETCH_TIMEOUT_SECONDS", "MEDIA_MAX_REDIRECTS",
+        "MEDIA_CACHE_DIR", "MEDIA_CACHE_MAX_BYTES", "MEDIA_MAX_VIDEO_SECONDS", "MEDIA_MAX_FRAMES", "MEDIA_MAX_ITEMS_PER_REQUEST",
+        "WHISPER_MODEL_PATH", "WHISPER_LANGUAGE", "WHISPER_THREADS", "MEDIA_SCENE_THRESHOLD", "MEDIA_FRAME_MAX_SIDE",
+        "MEDIA_FRAME_DUPLICATE_DISTANCE", "YTDLP_PATH", "FFMPEG_FOLDER", "MEDIA_VIDEO_DOWNLOAD_TIMEOUT_SECONDS",
+        "MEDIA_VIDEO_STAGE_TIMEOUT_SECONDS", "MEDIA_TRANSCRIBE_TIMEOUT_SECONDS", "MEDIA_VIDEO_WORK_DIR",
     ];
 
     public static void Apply(IConfiguration config, OpenRouterOptions o)
@@ -43,6 +51,8 @@ internal static class SeedSettings
         Set(config, "LOG_FILE_COUNT", v => o.LogFileCount = (int)Number(v, integer: true));
         Set(config, "DATABASE_URL", v => o.DatabaseUrl = v);
         Set(config, "SHUTDOWN_TIMEOUT_SECONDS", v => o.ShutdownTimeoutSeconds = Number(v));
+        Set(config, "BODY_RETENTION_DAYS", v => o.BodyRetentionDays = (int)Number(v, integer: true));
+        Set(config, "METADATA_RETENTION_DAYS", v => o.MetadataRetentionDays = (int)Number(v, integer: true));
         Set(config, "CONSOLE_LOG_LEVEL", v => o.ConsoleLogLevel = Enum.TryParse<Serilog.Events.LogEventLevel>(v, true, out var level)
             ? level : (Serilog.Events.LogEventLevel)(-1));
     }
@@ -52,6 +62,45 @@ internal static class SeedSettings
         config.GetSection(RecordOptions.Section).Bind(o);
         Set(config, "RECORD_BODY_MAX_BYTES", v => o.BodyMaxBytes = (int)Math.Min(int.MaxValue, Number(v, integer: true)));
     }
+
+    /// <summary>The media names (see <see cref="MediaOptions"/>'s XML docs for each default).</summary>
+    public static void Apply(IConfiguration config, MediaOptions o)
+    {
+        config.GetSection(MediaOptions.SectionName).Bind(o);
+        Set(config, "MEDIA_ALLOW_PRIVATE_NETWORKS", v => o.AllowPrivateNetworks = Flag("MEDIA_ALLOW_PRIVATE_NETWORKS", v));
+        Set(config, "MEDIA_MAX_IMAGE_BYTES", v => o.MaxImageBytes = (long)Number(v, integer: true));
+        Set(config, "MEDIA_MAX_VIDEO_BYTES", v => o.MaxVideoBytes = (long)Number(v, integer: true));
+        Set(config, "MEDIA_IMAGE_MAX_SIDE", v => o.ImageMaxSide = (int)Number(v, integer: true));
+        Set(config, "MEDIA_MAX_IMAGE_PIXELS", v => o.MaxImagePixels = (long)Number(v, integer: true));
+        Set(config, "MEDIA_IMAGE_JPEG_QUALITY", v => o.JpegQuality = (int)Number(v, integer: true));
+        Set(config, "MEDIA_FETCH_TIMEOUT_SECONDS", v => o.FetchTimeoutSeconds = (int)Number(v, integer: true));
+        Set(config, "MEDIA_MAX_REDIRECTS", v => o.MaxRedirects = (int)Number(v, integer: true));
+        Set(config, "MEDIA_CACHE_DIR", v => o.CacheDir = v);
+        Set(config, "MEDIA_CACHE_MAX_BYTES", v => o.CacheMaxBytes = (long)Number(v, integer: true));
+        Set(config, "MEDIA_MAX_VIDEO_SECONDS", v => o.MaxVideoSeconds = (int)Number(v, integer: true));
+        Set(config, "MEDIA_MAX_FRAMES", v => o.MaxFrames = (int)Number(v, integer: true));
+        Set(config, "MEDIA_MAX_ITEMS_PER_REQUEST", v => o.MaxItemsPerRequest = (int)Number(v, integer: true));
+        Set(config, "WHISPER_MODEL_PATH", v => o.WhisperModelPath = v.Length == 0 ? null : v);
+        Set(config, "WHISPER_LANGUAGE", v => o.WhisperLanguage = v);
+        Set(config, "WHISPER_THREADS", v => o.WhisperThreads = (int)Number(v, integer: true));
+        Set(config, "MEDIA_SCENE_THRESHOLD", v => o.SceneThreshold = Number(v));
+        Set(config, "MEDIA_FRAME_MAX_SIDE", v => o.FrameMaxSide = (int)Number(v, integer: true));
+        Set(config, "MEDIA_FRAME_DUPLICATE_DISTANCE", v => o.FrameDuplicateDistance = (int)Number(v, integer: true));
+        Set(config, "YTDLP_PATH", v => o.YtDlpPath = v);
+        Set(config, "FFMPEG_FOLDER", v => o.FfmpegFolder = v);
+        Set(config, "MEDIA_VIDEO_DOWNLOAD_TIMEOUT_SECONDS", v => o.VideoDownloadTimeoutSeconds = (int)Number(v, integer: true));
+        Set(config, "MEDIA_VIDEO_STAGE_TIMEOUT_SECONDS", v => o.VideoStageTimeoutSeconds = (int)Number(v, integer: true));
+        Set(config, "MEDIA_TRANSCRIBE_TIMEOUT_SECONDS", v => o.TranscribeTimeoutSeconds = (int)Number(v, integer: true));
+        Set(config, "MEDIA_VIDEO_WORK_DIR", v => o.VideoWorkDir = v.Length == 0 ? null : v);
+    }
+
+    /// <summary>true/false (also 1/0, yes/no); anything else stops the start with the setting's name.</summary>
+    private static bool Flag(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" => true,
+        "false" or "0" or "no" or "" => false,
+        _ => throw new InvalidOperationException($"{name} must be true or false (got '{value}')."),
+    };
 
     private static void Set(IConfiguration config, string name, Action<string> apply)
     {

@@ -60,9 +60,22 @@ public sealed class ConfigurationTests
     [InlineData("ROUTER_API_KEYS", "short")]
     public async Task BadSetting_StopsStartUpNamingIt(string name, string value)
     {
-        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+        // Options fail when the host starts; the database is checked even before, while it is built.
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() =>
             TestRouter.StartAsync(new Dictionary<string, string?> { [name] = value }));
+        Assert.True(ex is OptionsValidationException or InvalidOperationException, ex.ToString());
         Assert.Contains(name, ex.Message);
+    }
+
+    [Fact]
+    public async Task UnwritableDatabase_StopsStartUpNamingDatabaseUrl()
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => TestRouter.StartAsync(new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = "sqlite:////nonexistent-dir-oai/sub/x.db",
+        }));
+        Assert.Contains("DATABASE_URL", ex.Message);
+        Assert.Contains("/nonexistent-dir-oai/sub/x.db", ex.Message);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class RetryAndTimeoutTests
     [Fact]
     public async Task StalledUpstream_TimesOutWith504()
     {
-        await using var router = await TestRouter.StartAsync(new Dictionary<string, string?> { ["UPSTREAM_TIMEOUT_SECONDS"] = "0.5" });
+        await using var router = await TestRouter.StartAsync(new Dictionary<string, string?> { ["UPSTREAM_TIMEOUT_SECONDS"] = "2" });
 
         using var response = await router.PostJsonAsync("v1/chat/completions", Chat("fake/stall"));
 
@@ -97,7 +97,7 @@ public sealed class RetryAndTimeoutTests
     [Fact]
     public async Task StreamThatStallsAfterAToken_EndsWithA504EventAndDone()
     {
-        await using var router = await TestRouter.StartAsync(new Dictionary<string, string?> { ["UPSTREAM_TIMEOUT_SECONDS"] = "0.5" });
+        await using var router = await TestRouter.StartAsync(new Dictionary<string, string?> { ["UPSTREAM_TIMEOUT_SECONDS"] = "2" });
 
         using var response = await router.PostJsonAsync("v1/chat/completions", Chat("fake/stall-after-token", stream: true));
         var raw = await response.Content.ReadAsStringAsync();
