@@ -1,0 +1,76 @@
+using OaiRouter.Media.Tests.VideoSupport;
+using OaiRouter.Media.Transcription;
+
+namespace OaiRouter.Media.Tests.Transcription;
+
+/// <summary>Real Whisper.net on whisper.cpp's test stub: it loads and runs the whole path, and hears nothing.</summary>
+public sealed class WhisperTranscriberTests
+{
+    [Fact]
+    public void StubModel_PassesValidation()
+    {
+        WhisperTranscriber.ValidateModel(TestPaths.WhisperStubModel);
+
+        using var transcriber = new WhisperTranscriber(TestPaths.WhisperStubModel);
+        transcriber.Validate();
+        Assert.True(transcriber.IsConfigured);
+    }
+
+    [Fact]
+    public async Task StubModel_TranscribesSpeechToNoSegmentsWithoutThrowing_AndAgainWithTheSameProcessor()
+    {
+        // Each run on the stub costs seconds of CPU (whisper encodes a 30 s window), so only two runs here.
+        using var transcriber = new WhisperTranscriber(TestPaths.WhisperStubModel, "auto", threads: 2);
+        var wav = await TestClips.SpeechWav16k;
+
+        var first = await transcriber.TranscribeAsync(wav, CancellationToken.None);
+        var second = await transcriber.TranscribeAsync(wav, CancellationToken.None);
+
+        Assert.Empty(first);
+        Assert.Empty(second);
+    }
+
+    [Fact]
+    public void MissingFile_FailsValidationNamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => WhisperTranscriber.ValidateModel("/nonexistent/ggml-base.bin"));
+
+        Assert.Contains("WHISPER_MODEL_PATH", error.Message);
+        Assert.Contains("/nonexistent/ggml-base.bin", error.Message);
+    }
+
+    [Fact]
+    public void FileThatIsNoModel_FailsValidationNamingTheSetting()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("not-a-model.bin");
+        File.WriteAllBytes(path, Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray());
+
+        var error = Assert.Throws<InvalidOperationException>(() => WhisperTranscriber.ValidateModel(path));
+        Assert.Contains("WHISPER_MODEL_PATH", error.Message);
+
+        using var transcriber = new WhisperTranscriber(path);
+        Assert.Contains("WHISPER_MODEL_PATH", Assert.Throws<InvalidOperationException>(transcriber.Validate).Message);
+    }
+
+    [Fact]
+    public void UnknownLanguage_FailsValidationNamingTheSetting()
+    {
+        using var transcriber = new WhisperTranscriber(TestPaths.WhisperStubModel, "xx");
+
+        var error = Assert.Throws<InvalidOperationException>(transcriber.Validate);
+
+        Assert.Contains("WHISPER_LANGUAGE", error.Message);
+    }
+
+    [Fact]
+    public async Task NoModel_IsNotConfiguredAndValidatesTrivially()
+    {
+        using var transcriber = new WhisperTranscriber(new MediaOptions());
+
+        transcriber.Validate();
+
+        Assert.False(transcriber.IsConfigured);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => transcriber.TranscribeAsync("unused.wav", CancellationToken.None));
+    }
+}
