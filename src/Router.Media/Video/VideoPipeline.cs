@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using OaiRouter.Media.Contracts;
+using OaiRouter.Media.Fetching;
 using OaiRouter.Media.Transcription;
 
 namespace OaiRouter.Media.Video;
@@ -35,18 +36,23 @@ public sealed class VideoPipeline
     private readonly AudioExtractor _audio;
     private readonly KeyframeExtractor _keyframes;
     private readonly YtDlp _ytDlp;
+    private readonly PageUrlGuard _pageGuard;
 
     /// <param name="options">Limits and tools.</param>
     /// <param name="transcriber">Speech to text; may be unconfigured (frames only).</param>
     /// <param name="fetchToFile">
     /// Downloads a direct video link: <c>(url, path, maxBytes, cancellationToken)</c>, SSRF-checked and capped while
-    /// streaming (the router passes <c>SafeHttpFetcher.FetchToFileAsync</c>), throwing <see cref="MediaFailure"/>.
+    /// streaming, throwing <see cref="MediaFailure"/>. The router passes
+    /// <c>(u, p, max, ct) =&gt; fetcher.FetchToFileAsync(u, p, max, options.VideoDownloadTimeout, ct)</c>
+    /// (<see cref="SafeHttpFetcher"/>), so that videos get the video download time limit rather than the image one.
     /// </param>
+    /// <param name="resolver">Resolves a video page's host before yt-dlp is given it; the system resolver when null.</param>
     /// <param name="timeProvider">Clock for stage timings.</param>
     public VideoPipeline(
         MediaOptions options,
         WhisperTranscriber transcriber,
         Func<string, string, long, CancellationToken, Task> fetchToFile,
+        IHostResolver? resolver = null,
         TimeProvider? timeProvider = null)
     {
         _options = options;
@@ -57,6 +63,7 @@ public sealed class VideoPipeline
         _audio = new AudioExtractor(options);
         _keyframes = new KeyframeExtractor(options);
         _ytDlp = new YtDlp(options.YtDlpPath, options.VideoDownloadTimeout);
+        _pageGuard = new PageUrlGuard(options, resolver ?? new DnsHostResolver());
     }
 
     /// <summary>Downloads, probes, transcribes and extracts keyframes from the video at <paramref name="url"/>.</summary>
@@ -113,6 +120,7 @@ public sealed class VideoPipeline
             var started = _time.GetTimestamp();
             if (kind == MediaKind.VideoPage)
             {
+                await _pageGuard.CheckAsync(url, cancellationToken).ConfigureAwait(false);
                 video.Bytes = await _ytDlp.DownloadAsync(url, video.Path, _options.MaxVideoBytes, cancellationToken)
                     .ConfigureAwait(false);
             }

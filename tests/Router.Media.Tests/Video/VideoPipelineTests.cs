@@ -94,6 +94,22 @@ public sealed class VideoPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task VideoPageOnLoopback_IsRefusedBeforeYtDlpRuns()
+    {
+        await using var server = await LoopbackVideoServer.StartAsync(await TestClips.ScenesWithSpeech);
+        using var transcriber = new WhisperTranscriber(new MediaOptions());
+        var pipeline = Pipeline(transcriber, NoFetch, o => o.AllowPrivateNetworks = false);
+        var page = server.Url("/length/page.html");
+
+        var failure = await Assert.ThrowsAsync<MediaFailure>(() => pipeline.ProcessAsync(page, MediaKind.VideoPage, CancellationToken.None));
+
+        Assert.Equal(MediaFailure.Refused, failure.Code);
+        Assert.Contains("loopback", failure.Reason);
+        Assert.Equal(0, server.Requests);
+        AssertWorkFoldersRemoved();
+    }
+
+    [Fact]
     public async Task TooLong_IsRefusedAfterProbing()
     {
         using var transcriber = new WhisperTranscriber(new MediaOptions());
@@ -179,6 +195,30 @@ public sealed class VideoPipelineTests : IDisposable
         });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.ProcessAsync(Url, MediaKind.Video, cancel.Token));
+        AssertWorkFoldersRemoved();
+    }
+
+    [Fact]
+    public async Task CancelledWhileFfmpegRuns_StopsItAndCleansUp()
+    {
+        using var transcriber = new WhisperTranscriber(new MediaOptions());
+        using var cancel = new CancellationTokenSource();
+        var pipeline = Pipeline(transcriber, CopyOf(await TestClips.Hd10Seconds));
+        var work = _folder.File("work");
+
+        var run = pipeline.ProcessAsync(Url, MediaKind.Video, cancel.Token);
+        // ffmpeg's command line names the working folder; cancel as soon as one is seen.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (ToolProcesses.WithArgument(work).Count == 0 && !run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.False(run.IsCompleted, "the pipeline finished before ffmpeg was seen");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await ToolProcesses.AllGoneAsync(work, TimeSpan.FromSeconds(5)), "ffmpeg still runs");
         AssertWorkFoldersRemoved();
     }
 

@@ -17,6 +17,8 @@ internal sealed class LoopbackVideoServer : IAsyncDisposable
     private readonly TaskCompletionSource _slowStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _slowAborted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private int _requests;
+
     private LoopbackVideoServer(WebApplication app, byte[] clip)
     {
         _app = app;
@@ -31,6 +33,9 @@ internal sealed class LoopbackVideoServer : IAsyncDisposable
 
     /// <summary>Completes when the client of the slow clip went away.</summary>
     public Task SlowAborted => _slowAborted.Task;
+
+    /// <summary>Requests the server has received.</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public string Url(string path) => BaseUrl + path;
 
@@ -49,6 +54,12 @@ internal sealed class LoopbackVideoServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref _requests);
+            return next(context);
+        });
+
         foreach (var flavour in new[] { "length", "chunked", "endless", "slow" })
         {
             app.MapGet($"/{flavour}/page.html", () => Results.Content(

@@ -7,6 +7,8 @@ internal static class TestOptions
     {
         var options = new MediaOptions
         {
+            // The test servers listen on loopback.
+            AllowPrivateNetworks = true,
             VideoWorkDir = folder.File("work"),
             MaxFrames = 8,
             MaxVideoSeconds = 60,
