@@ -82,7 +82,7 @@ public sealed class WhisperTranscriber : IDisposable
             throw BadModel(_modelPath, e);
         }
 
-        Return(processor, reusable: true);
+        _idle.Add(processor);
     }
 
     /// <summary>
@@ -146,7 +146,9 @@ public sealed class WhisperTranscriber : IDisposable
         finally
         {
             // A processor stopped half-way (cancelled, failed) may hold state from that run: never reuse it.
-            Return(processor, reusable && !cancellationToken.IsCancellationRequested);
+            // On cancellation Whisper.net returns while whisper.cpp is still running on its own thread (it stops
+            // at its next abort check); DisposeAsync waits for that, so the CPU is free when this call ends.
+            await ReturnAsync(processor, reusable && !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
         }
     }
 
@@ -167,7 +169,7 @@ public sealed class WhisperTranscriber : IDisposable
 
     private WhisperProcessor Rent() => _idle.TryTake(out var processor) ? processor : Build();
 
-    private void Return(WhisperProcessor processor, bool reusable)
+    private async ValueTask ReturnAsync(WhisperProcessor processor, bool reusable)
     {
         if (reusable && !_disposed && _idle.Count < MaxIdleProcessors)
         {
@@ -175,7 +177,7 @@ public sealed class WhisperTranscriber : IDisposable
             return;
         }
 
-        processor.Dispose();
+        await processor.DisposeAsync().ConfigureAwait(false);
     }
 
     private WhisperProcessor Build()

@@ -31,6 +31,19 @@ public sealed class WhisperTranscriberTests
     }
 
     [Fact]
+    public async Task Cancelled_StopsWhisperAndThrows()
+    {
+        using var transcriber = new WhisperTranscriber(TestPaths.WhisperStubModel, "en", threads: 2);
+        var wav = await TestClips.LongWav16k;
+        // Loaded first, so the cancellation lands while whisper.cpp works on 40 s of audio (seconds of CPU).
+        transcriber.Validate();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => transcriber.TranscribeAsync(wav, cancel.Token))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public void MissingFile_FailsValidationNamingTheSetting()
     {
         var error = Assert.Throws<InvalidOperationException>(() => WhisperTranscriber.ValidateModel("/nonexistent/ggml-base.bin"));

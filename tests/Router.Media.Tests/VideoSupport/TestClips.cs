@@ -99,6 +99,11 @@ internal static class TestClips
         "-filter_complex", "[0:v][1:v][2:v]concat=n=3:v=1:a=0,format=yuv420p[v]",
         "-map", "[v]", "-map", "3:a", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", path));
 
+    /// <summary>Forty seconds of a quiet tone as 16 kHz mono WAV: two of whisper's 30 s windows, so it takes a while.</summary>
+    public static Task<string> LongWav16k => Get("long16k.wav", path => Ffmpeg(
+        "-f", "lavfi", "-i", "sine=frequency=220:duration=40", "-af", "volume=0.1",
+        "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", path));
+
     /// <summary>A 16 kHz mono WAV of espeak-ng speech.</summary>
     public static Task<string> SpeechWav16k => Get("speech16k.wav", async path =>
     {
