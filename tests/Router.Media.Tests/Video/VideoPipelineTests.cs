@@ -79,6 +79,7 @@ public sealed class VideoPipelineTests : IDisposable
         AssertWorkFoldersRemoved();
     }
 
+    // yt-dlp "downloads" a text URL and exits 0; the probe is what refuses it.
     [Fact]
     public async Task PageThatGivesText_IsUnsupported()
     {

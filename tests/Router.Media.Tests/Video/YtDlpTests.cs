@@ -25,9 +25,9 @@ public sealed class YtDlpTests : IAsyncLifetime
         _folder.Dispose();
     }
 
+    // The chunked page is downloaded in VideoPipelineTests.VideoPage_GoesThroughYtDlp.
     [Theory]
     [InlineData("/length/page.html")]
-    [InlineData("/chunked/page.html")]
     [InlineData("/length/clip.mp4")]
     public async Task PageOrDirectLink_DownloadsTheClip(string path)
     {
@@ -62,20 +62,6 @@ public sealed class YtDlpTests : IAsyncLifetime
         Assert.Equal(MediaFailure.FetchFailed, failure.Code);
         Assert.Contains("404", failure.Reason);
         Assert.Empty(_folder.Entries());
-    }
-
-    [Fact]
-    public async Task TextLink_DownloadsWithSuccess_SoTheCallerMustProbeIt()
-    {
-        // yt-dlp's generic extractor "downloads" a text URL and exits 0: the pipeline's probe refuses it.
-        var target = _folder.File("video.media");
-
-        var bytes = await YtDlp().DownloadAsync(_server.Url("/notes.txt"), target, Cap, CancellationToken.None);
-
-        Assert.True(bytes > 0);
-        var probe = new VideoProbe(TestOptions.Video(_folder));
-        var failure = await Assert.ThrowsAsync<MediaFailure>(() => probe.ProbeAsync(target, _server.Url("/notes.txt"), CancellationToken.None));
-        Assert.Equal(MediaFailure.Unsupported, failure.Code);
     }
 
     [Fact]
