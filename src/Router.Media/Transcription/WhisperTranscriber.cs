@@ -53,6 +53,9 @@ public sealed class WhisperTranscriber : IDisposable
     /// <summary>The configured model file, if any.</summary>
     public string? ModelPath => _modelPath;
 
+    /// <summary>Processors waiting for reuse (tests).</summary>
+    internal int IdleProcessors => _idle.Count;
+
     /// <summary>
     /// For start-up: loads the configured model and builds one processor (kept for the first request), so a
     /// bad file fails the start with a message naming <c>WHISPER_MODEL_PATH</c> rather than the first video.
