@@ -2,6 +2,7 @@ using Akka.Hosting;
 using OaiRouter.Actors;
 using OaiRouter.Actors.Ledger;
 using OaiRouter.Tracking.Projection;
+using OaiRouter.Tracking.Ui;
 using OaiRouter.Host.Endpoints;
 
 namespace OaiRouter.Host.Config;
@@ -15,6 +16,10 @@ internal static class ActorSetup
         var ledger = RecordSetup.LedgerSettingsFrom(builder.Configuration);
         builder.Services.AddSingleton(new ActorSettings(RouterHocon.AskTimeout(hocon)));
         builder.Services.AddSingleton(ledger);
+        var router = new RouterOptions();
+        SeedSettings.Apply(builder.Configuration, router);
+        // The tracking UI reads the projection's table in the same file, behind the same client keys.
+        builder.Services.AddTrackingUi(new TrackingUiOptions { ConnectionString = ledger.ConnectionString, ApiKeys = router.ApiKeys });
         builder.Services.AddAkka("oai-router", (akka, services) =>
         {
             akka.AddHocon(hocon, HoconAddMode.Prepend)

@@ -1,6 +1,7 @@
 using OaiRouter.Actors.Errors;
 using OaiRouter.Host.Errors;
 using OaiRouter.Host.Security;
+using OaiRouter.Tracking.Ui;
 
 namespace OaiRouter.Host.Endpoints;
 
@@ -18,6 +19,7 @@ internal static class RouterEndpoints
             .ExcludeFromDescription();
         app.MapHealth();
         app.MapRouterMetrics();
+        app.MapTrackingUi();
         app.MapOpenApi();
         return app;
     }

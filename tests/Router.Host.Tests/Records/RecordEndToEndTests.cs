@@ -36,7 +36,7 @@ public sealed class RecordEndToEndTests
         Assert.All(burst, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
         var db = RequestsTable.DatabasePath(router);
-        var rows = await RequestsTable.WaitForFinishedAsync(db, ids, TimeSpan.FromSeconds(30));
+        var rows = await RequestsTable.WaitForFinishedAsync(db, ids, TimeSpan.FromSeconds(60));
         Assert.Equal(ids.Count, rows.Count);
 
         var c = rows[Id(chat)];
@@ -108,7 +108,7 @@ public sealed class RecordEndToEndTests
         }
 
         await using var second = await TestRouter.StartAsync(settings, fake);
-        var rows = await RequestsTable.WaitForFinishedAsync(Path.Combine(directory, "r.db"), ids, TimeSpan.FromSeconds(30));
+        var rows = await RequestsTable.WaitForFinishedAsync(Path.Combine(directory, "r.db"), ids, TimeSpan.FromSeconds(60));
         Assert.Equal(ids.Count, rows.Count);
         Directory.Delete(directory, true);
     }
