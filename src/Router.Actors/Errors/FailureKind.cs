@@ -25,4 +25,8 @@ public enum FailureKind
     UpstreamTimeout,
     /// <summary>The router itself failed.</summary>
     Internal,
+    /// <summary>A media link could not be used (refused, too large, not an image, unreachable, …); the code says which.</summary>
+    Media,
+    /// <summary>A media stage's queue is full; the client should retry after <c>Retry-After</c>.</summary>
+    MediaBusy,
 }

@@ -17,6 +17,8 @@ public static class RouterErrors
         FailureKind.UpstreamUnreachable => new(kind, 502, message, "server_error", param, code ?? "upstream_unreachable"),
         FailureKind.UpstreamTimeout => new(kind, 504, message, "server_error", param, code ?? "upstream_timeout"),
         FailureKind.Internal => new(kind, 500, message, "server_error", param, code ?? "internal_error"),
+        FailureKind.Media => new(kind, 400, message, "invalid_request_error", param, code ?? "media_fetch_failed"),
+        FailureKind.MediaBusy => new(kind, 503, message, "server_error", param, code ?? "media_busy"),
         _ => new(kind, 502, message, "server_error", param, code),
     };
 

@@ -8,6 +8,7 @@ using OaiRouter.Actors.Completions;
 using OaiRouter.Actors.Errors;
 using OaiRouter.Actors.Forwarding;
 using OaiRouter.Actors.Ledger;
+using OaiRouter.Actors.Media;
 using OaiRouter.Actors.Metrics;
 using OaiRouter.Actors.Requests;
 
@@ -47,7 +48,9 @@ public sealed class RequestRecorder(
 
     /// <summary>Records how a forwarded request ended.</summary>
     /// <param name="result">What upstream said, as the request actor received it.</param>
-    public void Finished(CompletionRequest request, RequestOutcome outcome, UpstreamResult? result, DateTimeOffset at)
+    /// <param name="media">The request's media facts (<c>media_ms</c>, <c>media_json</c>); null when it carried none.</param>
+    public void Finished(CompletionRequest request, RequestOutcome outcome, UpstreamResult? result, DateTimeOffset at,
+        MediaRecord? media = null)
     {
         var usage = outcome.UsageJson is not null
             ? UsageFigures.FromUsageJson(outcome.UsageJson)
@@ -64,6 +67,9 @@ public sealed class RequestRecorder(
             : (outcome.ModelAnswered, outcome.FinishReason);
         var upstreamMs = outcome.UpstreamTime?.TotalMilliseconds;
         var totalMs = outcome.Total.TotalMilliseconds;
+        var mediaMs = media?.TotalMs ?? 0;
+        // Links inside media_json can carry tokens (signed URLs): masked like the bodies.
+        var mediaJson = media is null ? null : redactor.Redact(media.Json);
         var finished = new RequestFinished(
             request.Id.Value, at, OutcomeName(outcome), outcome.Status, outcome.ErrorType,
             outcome.ErrorMessage is null ? null : redactor.Redact(outcome.ErrorMessage),
@@ -71,7 +77,7 @@ public sealed class RequestRecorder(
             usage?.PromptTokens, usage?.CompletionTokens, usage?.TotalTokens, usage?.CachedTokens, usage?.ReasoningTokens,
             usage?.CostUsd, usage?.CostUsd is null ? null : CostSources.Response,
             totalMs, outcome.UpstreamTimeToHeaders?.TotalMilliseconds,
-            Math.Max(0, totalMs - (upstreamMs ?? 0)), 0, outcome.BytesOut, outcome.Attempts, responseBody, null);
+            Math.Max(0, totalMs - (upstreamMs ?? 0) - mediaMs), mediaMs, outcome.BytesOut, outcome.Attempts, responseBody, mediaJson);
         Ledger.Tell(finished);
         CountUsage(modelAnswered ?? request.Model, usage);
         LogLine(request.Id.Value, request.Endpoint.RoutePath(), request.Model, request.KeyLabel, request.Stream, finished,
@@ -112,6 +118,8 @@ public sealed class RequestRecorder(
             ["GenerationId"] = f.GenerationId,
             ["RequestBody"] = requestBody,
             ["ResponseBody"] = f.ResponseBody,
+            ["MediaMs"] = f.MediaJson is null ? null : f.MediaMs,
+            ["MediaJson"] = f.MediaJson,
         }))
         {
             log.LogInformation("Request {RequestId} {Endpoint} model={Model} status={Status} outcome={Outcome} ms={DurationMs:0.0}",
