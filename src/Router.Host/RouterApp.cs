@@ -21,6 +21,7 @@ public static class RouterApp
         builder.AddRouterConfiguration()
             .AddRouterLogging()
             .AddRouterUpstream()
+            .AddRouterMedia()
             .AddRouterActors();
         builder.Services.AddSingleton<ClientKeys>();
         builder.Services.AddSingleton<ClientKeyFilter>();
