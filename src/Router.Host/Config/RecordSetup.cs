@@ -1,5 +1,6 @@
 using OaiRouter.Actors.Forwarding;
 using OaiRouter.Actors.Ledger;
+using OaiRouter.Tracking.Queries;
 using OaiRouter.Tracking.Storage;
 
 namespace OaiRouter.Host.Config;
@@ -24,6 +25,12 @@ internal static class RecordSetup
         }
         var connectionString = DatabaseUrl.ToConnectionString(router.DatabaseUrl, Directory.GetCurrentDirectory());
         LedgerDatabase.EnsureWritable(connectionString);
+        // The UI's indexes are built now, not under the first operator's page load.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString))
+        {
+            connection.Open();
+            TrackingIndexes.EnsureAsync(connection).GetAwaiter().GetResult();
+        }
 
         return new LedgerSettings
         {
