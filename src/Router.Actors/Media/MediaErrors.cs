@@ -20,7 +20,10 @@ public static class MediaErrors
 
     /// <summary>A 500 for a media step that failed in a way nobody planned for (logged by the request actor).</summary>
     public static RouterError Unexpected(string url) => RouterErrors.Create(FailureKind.Internal,
-        $"The router failed while preparing the media at {ImageNormalizer.DescribeUrl(url)}.", code: "media_internal_error");
+        string.IsNullOrEmpty(url)
+            ? "The router failed while preparing the request's media."
+            : $"The router failed while preparing the media at {ImageNormalizer.DescribeUrl(url)}.",
+        code: "media_internal_error");
 
     /// <summary>A 400: more distinct media links than <c>MEDIA_MAX_ITEMS_PER_REQUEST</c> allows.</summary>
     public static RouterError TooManyItems(int found, int limit, string firstOverLimit) => RouterErrors.Create(FailureKind.Media,
