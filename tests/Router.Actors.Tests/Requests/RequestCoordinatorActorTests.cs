@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OaiRouter.Actors.Completions;
 using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Records;
 using OaiRouter.Actors.Requests;
 using OaiRouter.FakeOpenRouter;
 
@@ -34,6 +35,9 @@ public sealed class RequestCoordinatorActorTests : IAsyncLifetime
         services.AddSingleton(new HttpClient());
         services.AddSingleton<Microsoft.Extensions.Logging.ILogger<OpenRouterClient>>(NullLogger<OpenRouterClient>.Instance);
         services.AddSingleton<OpenRouterClient>();
+        services.AddSingleton(new SecretRedactor(["sk-or-v1-actor-test-key"]));
+        services.AddSingleton(Options.Create(new RecordOptions()));
+        services.AddSingleton<RequestRecorder>();
         services.AddAkka("actor-tests", (akka, provider) =>
             akka.AddHocon(RouterHocon.Load(), HoconAddMode.Prepend).AddRouterActors(provider));
         _host = builder.Build();
