@@ -43,7 +43,7 @@ public sealed class JsonLogTests
         await using var router = await TestRouter.StartAsync(new Dictionary<string, string?> { ["ROUTER_API_KEYS"] = ClientKey });
         var marker = Guid.NewGuid().ToString("N");
         // A client that pastes keys into its prompt: both must be masked in the record.
-        var leaky = $$"""{"model":"test/log-{{marker}}","messages":[{"role":"user","content":"my keys: {{TestRouter.UpstreamKey}} and {{ClientKey}} and sk-or-v1-abcdefabcdefabcdefabcdef0123"}]}""";
+        var leaky = $$"""{"model":"test/log-{{marker}}","messages":[{"role":"user","content":"my keys: {{TestRouter.UpstreamKey}} and {{ClientKey}} and sk-or-v1-abcdef-abcdef-abcdef-abcdef0123"}]}""";
 
         using var chat = await router.PostJsonAsync("v1/chat/completions", leaky, ClientKey);
         using var stream = await router.PostJsonAsync("v1/chat/completions",

@@ -8,7 +8,7 @@ namespace OaiRouter.Host.Tests.Support;
 /// <summary>The real router on Kestrel at 127.0.0.1:0, talking to a fake OpenRouter on another loopback port.</summary>
 internal sealed class TestRouter : IAsyncDisposable
 {
-    public const string UpstreamKey = "sk-or-v1-testupstreamkey0123456789abcdef";
+    public const string UpstreamKey = "sk-or-v1-test-upstream-key-0000-fake";
 
     private readonly bool _ownsFake;
 
