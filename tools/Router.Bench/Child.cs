@@ -157,6 +157,29 @@ internal sealed class Child : IDisposable
         throw new TimeoutException($"{Name} did not answer {url} within {timeout.TotalSeconds} s");
     }
 
+    /// <summary>True while <see cref="Pause"/> holds the process stopped.</summary>
+    public bool Paused { get; private set; }
+
+    /// <summary>SIGSTOP: the process keeps its state but gets no CPU until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        if (!Paused && !_process.HasExited)
+        {
+            _ = SysKill(_process.Id, 19);
+            Paused = true;
+        }
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        if (Paused)
+        {
+            _ = SysKill(_process.Id, 18);
+            Paused = false;
+        }
+    }
+
     /// <summary>SIGKILL: the process gets no chance to flush anything.</summary>
     public void KillHard()
     {
@@ -181,6 +204,7 @@ internal sealed class Child : IDisposable
             return true;
         }
 
+        Resume();
         _ = SysKill(_process.Id, 15);
         var exited = _process.WaitForExit((int)grace.TotalMilliseconds);
         if (!exited)

@@ -30,7 +30,7 @@ internal sealed record Plan
     public int MediaRuns => Quick ? 3 : 5;
 
     /// <summary>How long to wait, after a load run on the router, for its record to catch up.</summary>
-    public int DrainLimitSeconds => Quick ? 20 : 40;
+    public int DrainLimitSeconds => Quick ? 10 : 20;
     public long[] UiRows => Quick ? [100_000] : [100_000, 1_000_000];
 
     public string Mode => Quick ? "quick" : "full";

@@ -44,6 +44,29 @@ internal sealed class RouterProbe(string dbPath, string baseUrl)
         return new LedgerCount(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
     }
 
+    /// <summary>Request ids of "finished" journal events with status 200 after <paramref name="afterOrdering"/>.</summary>
+    public HashSet<string> FinishedIdsInJournal(long afterOrdering)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT json_extract(CAST(message AS TEXT), '$.RequestId') FROM journal
+            WHERE ordering > $o AND manifest = 'finished' AND json_extract(CAST(message AS TEXT), '$.Status') = 200
+            """;
+        command.Parameters.AddWithValue("$o", afterOrdering);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (!reader.IsDBNull(0))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        return ids;
+    }
+
     /// <summary>Request ids of finished rows with status 200 after <paramref name="afterSeq"/>.</summary>
     public HashSet<string> FinishedIds(long afterSeq)
     {
@@ -105,16 +128,46 @@ internal sealed class RouterProbe(string dbPath, string baseUrl)
     }
 
     /// <summary>
-    /// Waits until the record has caught up: the journal has not grown for a second, the router's lag gauge is 0
-    /// and the requests projection is at the journal's last event (at most <paramref name="limit"/>). Returns the
-    /// count, when the journal last grew and when the projection caught up (seconds from the call).
+    /// After a load: waits until the journal holds at least <paramref name="journalTarget"/> events (the run's
+    /// requests' events) and, when <paramref name="projection"/>, until the requests projection has applied every
+    /// journal event; at most <paramref name="limit"/>. Seconds are counted from the call; NaN when not reached.
     /// </summary>
-    public async Task<Drain> DrainAsync(TimeSpan limit)
+    public async Task<Drain> DrainAsync(TimeSpan limit, long journalTarget, bool projection)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var journalAt = double.NaN;
+        while (true)
+        {
+            var now = Count();
+            var t = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (double.IsNaN(journalAt) && now.Events >= journalTarget)
+            {
+                journalAt = t;
+            }
+
+            if (!double.IsNaN(journalAt) && (!projection || now.CaughtUp))
+            {
+                return new Drain(now, journalAt, projection ? t : double.NaN, true);
+            }
+
+            if (t >= limit.TotalSeconds)
+            {
+                return new Drain(now, journalAt, double.NaN, false);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until the record is quiet: the journal has not grown for a second
+    /// and the requests projection has applied every journal event.
+    /// </summary>
+    public async Task<Drain> DrainIdleAsync(TimeSpan limit)
     {
         var started = Stopwatch.GetTimestamp();
         var last = Count();
-        var journalDone = 0.0;
-        double? caughtUp = last.CaughtUp ? 0.0 : null;
+        var grewAt = 0.0;
         while (true)
         {
             await Task.Delay(100);
@@ -122,19 +175,18 @@ internal sealed class RouterProbe(string dbPath, string baseUrl)
             var t = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (now.Events != last.Events)
             {
-                journalDone = t;
+                grewAt = t;
             }
 
-            caughtUp = now.CaughtUp ? caughtUp ?? t : null;
             last = now;
-            if (caughtUp is not null && t - journalDone >= 1.0 && await JournalLagAsync() == 0)
+            if (now.CaughtUp && t - grewAt >= 1.0)
             {
-                return new Drain(now, journalDone, caughtUp.Value, true);
+                return new Drain(now, grewAt, t, true);
             }
 
             if (t >= limit.TotalSeconds)
             {
-                return new Drain(now, journalDone, t, false);
+                return new Drain(now, grewAt, double.NaN, false);
             }
         }
     }

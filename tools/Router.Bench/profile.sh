@@ -4,7 +4,9 @@
 # perf (cpu-clock; every method JIT-compiled and named through DOTNET_PerfMapEnabled=1, with ReadyToRun
 # and W^X double mapping off so that perf can see the names) and prints
 #   - the share of the router's CPU samples whose stack passes through each part (logging, actors, ledger, ...),
-#   - the top functions by self time.
+#   - the top functions by self time,
+#   - bytes allocated per request and GC collections in the same window (dotnet-counters, installed as a
+#     local tool into $BENCH_WORK/dtools if missing).
 #
 #   tools/Router.Bench/profile.sh [connections=32] [seconds=12]
 # Needs perf (Debian linux-perf) and wrk; run scripts/bench.sh --quick once first to publish.
@@ -49,12 +51,46 @@ echo "load c=$connections for $((seconds + 4)) s, perf on the router (pid $route
 wrk -t2 -c"$connections" -d$((seconds + 4))s -s "$dir/post.lua" "$url" >"$dir/wrk.txt" &
 wrk_pid=$!
 sleep 2
+counters="$work/dtools/dotnet-counters"
+if [[ ! -x "$counters" ]]; then
+  dotnet tool install --tool-path "$work/dtools" dotnet-counters --version 10.0.750501 >/dev/null 2>&1 || true
+fi
+served() { curl -fs "http://127.0.0.1:$port/metrics" | awk '/^oai_router_requests_total/ {s += $NF} END {print s + 0}'; }
+req0=$(served)
+counters_pid=""
+if [[ -x "$counters" ]]; then
+  "$counters" collect -p "$router" --refresh-interval 1 --format csv -o "$dir/counters.csv" \
+    --counters 'System.Runtime[dotnet.gc.heap.total_allocated,dotnet.gc.collections,dotnet.gc.pause.time]' \
+    --duration "00:00:00:$(printf %02d "$seconds")" >/dev/null 2>&1 &
+  counters_pid=$!
+fi
 cpu0=$(awk '{print $14+$15}' "/proc/$router/stat")
 perf record -e cpu-clock -F 499 -g -p "$router" -o "$dir/perf.data" -- sleep "$seconds" 2>"$dir/perf-record.log"
 cpu1=$(awk '{print $14+$15}' "/proc/$router/stat")
+req1=$(served)
 wait "$wrk_pid"
+[[ -n "$counters_pid" ]] && { wait "$counters_pid" || true; }
 grep -E "Requests/sec|requests in" "$dir/wrk.txt"
-echo "router CPU during the sample: $(( (cpu1 - cpu0) ))0 ms over ${seconds} s"
+requests=$((req1 - req0))
+echo "router: $requests requests and $(( (cpu1 - cpu0) ))0 ms CPU in the ${seconds} s sampled: $(( (cpu1 - cpu0) * 10000 / (requests > 0 ? requests : 1) )) us CPU per request (perf sampling included)"
+if [[ -f "$dir/counters.csv" ]]; then
+  python3 - "$dir/counters.csv" "$requests" <<'PY'
+import csv, collections, sys
+sums = collections.Counter()
+with open(sys.argv[1]) as f:
+    for row in csv.DictReader(f):
+        try:
+            sums[row["Counter Name"]] += float(row["Mean/Increment"])
+        except (KeyError, ValueError):
+            pass
+n = max(1, int(sys.argv[2]))
+for name, total in sorted(sums.items()):
+    if "allocated" in name:
+        print(f"allocated: {total / 1e6:.1f} MB, {total / n / 1024:.1f} KiB per request")
+    else:
+        print(f"{name}: {total:g} in the window")
+PY
+fi
 
 perf script -i "$dir/perf.data" -F comm,tid,ip,sym,dso 2>/dev/null >"$dir/perf.txt"
 python3 "$here/profile_breakdown.py" "$dir/perf.txt"
