@@ -15,6 +15,12 @@ public static class RouterMetrics
     private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
     private static readonly double[] OverheadBuckets = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
 
+    // Must run before the first metric is created (static fields initialise in this order).
+    // prometheus-net otherwise re-publishes every .NET meter and event counter, Kestrel's
+    // included, with a label look-up per measurement: 4 to 8% of the router's CPU in the profile.
+    // The process and GC figures stay.
+    private static readonly bool DefaultsTrimmed = TrimDefaultMetrics();
+
     public static readonly Counter Requests = Prometheus.Metrics.CreateCounter(
         "oai_router_requests_total", "Requests by endpoint, model and status.", "endpoint", "model", "status");
 
@@ -65,5 +71,15 @@ public static class RouterMetrics
             return model;
         }
         return KnownModels.ContainsKey(model) ? model : "other";
+    }
+
+    private static bool TrimDefaultMetrics()
+    {
+        Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
+        {
+            SuppressMeters = true,
+            SuppressEventCounters = true,
+        });
+        return true;
     }
 }

@@ -1,3 +1,4 @@
+using OaiRouter.Actors.Metrics;
 using OaiRouter.Host.Security;
 using Prometheus;
 
@@ -8,6 +9,9 @@ internal static class MetricsEndpoints
 {
     public static IEndpointRouteBuilder MapRouterMetrics(this IEndpointRouteBuilder app)
     {
+        // Creates the router's metrics now, which trims prometheus-net's defaults before any
+        // collection could start them (see RouterMetrics).
+        _ = RouterMetrics.Requests;
         app.MapGet("/metrics", async (HttpContext context, ClientKeys keys) =>
             {
                 if (keys.Required && keys.MatchBearerOrBasic(context.Request.Headers.Authorization) is null)

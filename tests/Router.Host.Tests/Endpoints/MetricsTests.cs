@@ -34,6 +34,9 @@ public sealed class MetricsTests
         Assert.Contains($"oai_router_cost_usd_total{{model=\"{model}\"}} 0.00126", text);
         Assert.Contains("oai_router_overhead_seconds_bucket", text);
         Assert.Contains("oai_router_in_flight_requests", text);
+        // Process figures stay; the re-published .NET meters (Kestrel's, per measurement) do not.
+        Assert.Contains("process_cpu_seconds_total", text);
+        Assert.DoesNotContain("kestrel_", text);
     }
 
     [Fact]
