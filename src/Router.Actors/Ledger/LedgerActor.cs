@@ -7,7 +7,9 @@ namespace OaiRouter.Actors.Ledger;
 
 /// <summary>
 /// The Ledger's journal writer: persists every <see cref="ILedgerEvent"/> under one persistence
-/// id, tagged <see cref="LedgerJournal.Tag"/> for the projection. It keeps no state built from
+/// id, untagged: the projection reads the journal in its own order (<c>AllEvents</c>, a range
+/// of the primary key), and a tag would cost a row in the tag table per event and force
+/// Akka.Persistence.Sql to insert journal rows one by one instead of in multi-row batches. It keeps no state built from
 /// events, so it never replays them: <see cref="Recovery"/> is <see cref="Akka.Persistence.Recovery.None"/>,
 /// which only reads the highest sequence number (one indexed <c>MAX</c> query), and start-up
 /// costs the same with ten events or ten million. Snapshots or rotating persistence ids would
@@ -46,7 +48,7 @@ public sealed class LedgerActor : ReceivePersistentActor
         Command<PersistLedgerEvent>(m =>
         {
             _inFlight.Enqueue(m.Id);
-            PersistAsync(new Tagged(m.Event, LedgerJournal.Tags), _ => Confirm());
+            PersistAsync(m.Event, _ => Confirm());
         });
         Command<PruneLedgerJournal>(m =>
         {

@@ -6,10 +6,11 @@ public static class LedgerJournal
     /// <summary>The single persistence id all ledger events are written under.</summary>
     public const string PersistenceId = "ledger";
 
-    /// <summary>Every ledger event carries this tag; the projection reads <c>EventsByTag(Tag)</c>.</summary>
+    /// <summary>
+    /// The tag ledger events carried in earlier versions. Events are no longer tagged (the
+    /// projection reads <c>AllEvents</c> and keeps this persistence id's); old ones still carry it.
+    /// </summary>
     public const string Tag = "ledger";
-
-    internal static readonly IReadOnlySet<string> Tags = new HashSet<string> { Tag };
 }
 
 /// <summary>

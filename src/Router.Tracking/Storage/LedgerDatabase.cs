@@ -60,7 +60,7 @@ public static class LedgerDatabase
         try
         {
             connection.Open();
-            LedgerRegistration.SetBusyTimeout(connection, LedgerRegistration.BusyTimeout(connectionString));
+            LedgerRegistration.PrepareConnection(connection, LedgerRegistration.BusyTimeout(connectionString));
             return connection;
         }
         catch
