@@ -19,13 +19,11 @@ namespace OaiRouter.Media.Fetching;
 /// </summary>
 public sealed class SafeHttpFetcher : IDisposable
 {
-    private static readonly HttpRequestOptionsKey<VettedTarget> VettedKey = new("OaiRouter.Media.VettedTarget");
+    private static readonly HttpRequestOptionsKey<HostVerdict> VettedKey = new("OaiRouter.Media.VettedTarget");
 
     private readonly HttpClient _client;
     private readonly MediaOptions _options;
-    private readonly IHostResolver _resolver;
-    private readonly Func<IPAddress, string?> _refusalReason;
-    private readonly Action<IPEndPoint>? _onConnect;
+    private readonly HostVetter _vetter;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -51,9 +49,7 @@ public sealed class SafeHttpFetcher : IDisposable
         ILogger? logger)
     {
         _options = options;
-        _resolver = resolver ?? new DnsHostResolver();
-        _refusalReason = refusalReason ?? NetworkPolicy.RefusalReason;
-        _onConnect = onConnect;
+        _vetter = new HostVetter(options.AllowPrivateNetworks, resolver ?? new DnsHostResolver(), refusalReason, onConnect);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         var handler = new SocketsHttpHandler
@@ -183,9 +179,9 @@ public sealed class SafeHttpFetcher : IDisposable
 
         for (var hop = 0; ; hop++)
         {
-            var addresses = await VetAsync(url, uri, ct).ConfigureAwait(false);
+            var verdict = await VetAsync(url, uri, ct).ConfigureAwait(false);
             var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            request.Options.Set(VettedKey, new VettedTarget(NormalizeHost(uri.IdnHost), addresses));
+            request.Options.Set(VettedKey, verdict);
             var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             if (IsRedirect(response.StatusCode))
             {
@@ -225,52 +221,25 @@ public sealed class SafeHttpFetcher : IDisposable
     }
 
     /// <summary>Resolves the host of <paramref name="uri"/> and refuses it unless every address is allowed.</summary>
-    private async Task<IPAddress[]> VetAsync(string url, Uri uri, CancellationToken ct)
+    private async Task<HostVerdict> VetAsync(string url, Uri uri, CancellationToken ct)
     {
         if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
             throw Refuse(url, $"only http and https links are fetched, not {uri.Scheme}:");
         }
 
-        var host = NormalizeHost(uri.IdnHost);
-        IPAddress[] addresses;
-        if (IPAddress.TryParse(host, out var literal))
+        var verdict = await _vetter.VetAsync(uri.IdnHost, ct).ConfigureAwait(false);
+        if (verdict.Unresolved is { } unresolved)
         {
-            addresses = [literal];
-        }
-        else
-        {
-            try
-            {
-                addresses = await _resolver.ResolveAsync(host, ct).ConfigureAwait(false);
-            }
-            catch (SocketException e)
-            {
-                throw new MediaFailure(MediaFailure.FetchFailed, url, $"the host {host} could not be resolved", e);
-            }
-
-            if (addresses.Length == 0)
-            {
-                throw new MediaFailure(MediaFailure.FetchFailed, url, $"the host {host} has no address");
-            }
+            throw new MediaFailure(MediaFailure.FetchFailed, url, unresolved);
         }
 
-        if (!_options.AllowPrivateNetworks)
+        if (verdict.Refusal is { } refusal)
         {
-            // Every address must pass: a name that also resolves to a private address is refused
-            // rather than trusted on the public one.
-            foreach (var address in addresses)
-            {
-                if (_refusalReason(address) is { } reason)
-                {
-                    throw Refuse(url, host == address.ToString()
-                        ? $"{address} is a {reason} address"
-                        : $"{host} resolves to {address}, a {reason} address");
-                }
-            }
+            throw Refuse(url, refusal);
         }
 
-        return addresses;
+        return verdict;
     }
 
     private MediaFailure Refuse(string url, string reason)
@@ -283,35 +252,20 @@ public sealed class SafeHttpFetcher : IDisposable
     {
         // Never fall back to the handler's own DNS lookup: only addresses checked for this request's host.
         if (!context.InitialRequestMessage.Options.TryGetValue(VettedKey, out var target)
-            || !string.Equals(target.Host, NormalizeHost(context.DnsEndPoint.Host), StringComparison.OrdinalIgnoreCase))
+            || !string.Equals(target.Host, HostVetter.Normalize(context.DnsEndPoint.Host), StringComparison.OrdinalIgnoreCase))
         {
             throw new HttpRequestException($"no checked address for {context.DnsEndPoint.Host}");
         }
 
-        Exception? last = null;
-        foreach (var address in target.Addresses)
+        try
         {
-            var endpoint = new IPEndPoint(address, context.DnsEndPoint.Port);
-            _onConnect?.Invoke(endpoint);
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(endpoint, ct).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            var socket = await _vetter.ConnectAsync(target, context.DnsEndPoint.Port, ct).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
         }
-
-        throw new HttpRequestException($"could not connect to {target.Host}: {last?.Message}", last);
+        catch (SocketException e)
+        {
+            throw new HttpRequestException($"could not connect to {target.Host}: {e.Message}", e);
+        }
     }
 
     private static async Task<long> CopyCappedAsync(Stream source, Stream destination, string url, long maxBytes, CancellationToken ct)
@@ -341,8 +295,6 @@ public sealed class SafeHttpFetcher : IDisposable
 
     private static string? ContentTypeOf(HttpResponseMessage response) => response.Content.Headers.ContentType?.MediaType;
 
-    private static string NormalizeHost(string host) => host.Trim('[', ']').ToLowerInvariant();
-
     private static void TryDelete(string path)
     {
         try
@@ -357,6 +309,4 @@ public sealed class SafeHttpFetcher : IDisposable
         {
         }
     }
-
-    private sealed record VettedTarget(string Host, IPAddress[] Addresses);
 }

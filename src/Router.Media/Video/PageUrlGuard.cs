@@ -6,8 +6,8 @@ namespace OaiRouter.Media.Video;
 
 /// <summary>
 /// Checks a video page's link before yt-dlp is given it: http(s) only, and every address of its host public
-/// (unless <c>MEDIA_ALLOW_PRIVATE_NETWORKS</c>). yt-dlp makes its own connections, so this guards the first hop
-/// only: redirects, the media URL inside the page and a second DNS answer are yt-dlp's.
+/// (unless <c>MEDIA_ALLOW_PRIVATE_NETWORKS</c>). A refused page then never starts yt-dlp; every connection yt-dlp
+/// makes afterwards (redirects, the media URLs inside the page) is checked again by its <see cref="CheckingProxy"/>.
 /// </summary>
 internal sealed class PageUrlGuard(MediaOptions options, IHostResolver resolver)
 {

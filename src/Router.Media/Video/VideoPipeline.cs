@@ -46,7 +46,7 @@ public sealed class VideoPipeline
     /// <c>(u, p, max, ct) =&gt; fetcher.FetchToFileAsync(u, p, max, options.VideoDownloadTimeout, ct)</c>
     /// (<see cref="SafeHttpFetcher"/>), so that videos get the video download time limit rather than the image one.
     /// </param>
-    /// <param name="resolver">Resolves a video page's host before yt-dlp is given it; the system resolver when null.</param>
+    /// <param name="resolver">Resolves a video page's host before yt-dlp is given it, and every host yt-dlp then connects to (through its proxy); the system resolver when null.</param>
     /// <param name="timeProvider">Clock for stage timings.</param>
     public VideoPipeline(
         MediaOptions options,
@@ -62,8 +62,9 @@ public sealed class VideoPipeline
         _probe = new VideoProbe(options);
         _audio = new AudioExtractor(options);
         _keyframes = new KeyframeExtractor(options);
-        _ytDlp = new YtDlp(options.YtDlpPath, options.VideoDownloadTimeout);
-        _pageGuard = new PageUrlGuard(options, resolver ?? new DnsHostResolver());
+        resolver ??= new DnsHostResolver();
+        _ytDlp = new YtDlp(options.YtDlpPath, options.VideoDownloadTimeout, new HostVetter(options.AllowPrivateNetworks, resolver), _time);
+        _pageGuard = new PageUrlGuard(options, resolver);
     }
 
     /// <summary>Downloads, probes, transcribes and extracts keyframes from the video at <paramref name="url"/>.</summary>

@@ -1,5 +1,6 @@
 using CliWrap;
 using OaiRouter.Media.Contracts;
+using OaiRouter.Media.Fetching;
 
 namespace OaiRouter.Media.Video;
 
@@ -8,17 +9,26 @@ namespace OaiRouter.Media.Video;
 /// <c>yt-dlp</c>. yt-dlp writes the video to its standard output, which is counted on the way to a file: its own
 /// <c>--max-filesize</c> is not enforced without a Content-Length, and ends with exit code 0 and no file when it is.
 /// Past the cap, on timeout or on cancellation the process is killed and the partial file removed.
+/// Every connection yt-dlp makes (the page, its redirects, the media URLs inside it) goes through a
+/// <see cref="CheckingProxy"/> started for the run, which refuses what <paramref name="vetter"/> refuses.
 /// </summary>
-internal sealed class YtDlp(string executable, TimeSpan timeout)
+internal sealed class YtDlp(string executable, TimeSpan timeout, HostVetter vetter, TimeProvider? timeProvider = null)
 {
     private const int StderrLinesKept = 20;
     private const int MaxReasonLength = 200;
 
-    /// <summary>The arguments yt-dlp runs with: no user config or cache, one video, best single-file format, to stdout.</summary>
-    internal static IReadOnlyList<string> Arguments(string url) =>
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>
+    /// The arguments yt-dlp runs with: no user config or cache, one video, best single-file format, to stdout, all
+    /// traffic through <paramref name="proxy"/>. Only formats fetched over http(s) or HLS are taken, and by yt-dlp's
+    /// own downloaders: ffmpeg or rtmpdump would open connections (rtmp, rtsp, …) that no HTTP proxy sees.
+    /// </summary>
+    internal static IReadOnlyList<string> Arguments(string url, Uri proxy) =>
     [
         "--ignore-config", "--no-cache-dir", "--no-playlist", "--no-progress", "--no-warnings",
-        "--socket-timeout", "10", "--retries", "2", "-f", "b", "-o", "-",
+        "--proxy", proxy.ToString().TrimEnd('/'), "--downloader", "native",
+        "--socket-timeout", "10", "--retries", "2", "-f", "b[protocol^=http]/b[protocol^=m3u8]", "-o", "-",
         // The URL after "--" can never be read as an option.
         "--", url,
     ];
@@ -27,6 +37,7 @@ internal sealed class YtDlp(string executable, TimeSpan timeout)
     /// Downloads <paramref name="url"/>'s video to <paramref name="path"/> and returns its size in bytes.
     /// Throws <see cref="MediaFailure"/>: <see cref="MediaFailure.TooLarge"/> past <paramref name="maxBytes"/>,
     /// <see cref="MediaFailure.Timeout"/>, <see cref="MediaFailure.Unsupported"/> when yt-dlp finds no video,
+    /// <see cref="MediaFailure.Refused"/> when it failed after the proxy refused an address (naming it),
     /// <see cref="MediaFailure.FetchFailed"/> for other failures; <see cref="OperationCanceledException"/> when
     /// <paramref name="cancellationToken"/> is cancelled. No file is left behind on any failure.
     /// </summary>
@@ -36,8 +47,12 @@ internal sealed class YtDlp(string executable, TimeSpan timeout)
         kill.CancelAfter(timeout);
         var stderr = new StderrTail(StderrLinesKept);
         var target = new CappedFileTarget(path, maxBytes, kill);
+        // Started per run, stopped with it (the kill token covers cancellation, timeout and the size cap).
+        await using var proxy = CheckingProxy.Start(vetter, CheckingProxyLimits.Default, _time, kill.Token);
         var command = Cli.Wrap(executable)
-            .WithArguments(Arguments(url))
+            .WithArguments(Arguments(url, proxy.Address))
+            // Python's urllib skips even an explicit proxy for hosts in no_proxy (e.g. localhost, or "*").
+            .WithEnvironmentVariables(env => env.Set("no_proxy", null).Set("NO_PROXY", null))
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(target)
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.Add));
@@ -64,6 +79,13 @@ internal sealed class YtDlp(string executable, TimeSpan timeout)
             {
                 throw new MediaFailure(MediaFailure.FetchFailed, url,
                     $"yt-dlp cannot be started ('{executable}', YTDLP_PATH): {e.Message}", e);
+            }
+
+            if ((result.ExitCode != 0 || target.BytesWritten == 0) && proxy.Refusals.Count > 0)
+            {
+                // yt-dlp only saw "403 Forbidden"; the proxy knows which address was refused and why.
+                throw new MediaFailure(MediaFailure.Refused, url,
+                    $"the page led to a refused address: {proxy.Refusals[0].Reason}");
             }
 
             if (result.ExitCode != 0)

@@ -1,4 +1,8 @@
+using System.Net;
 using OaiRouter.Media.Contracts;
+using OaiRouter.Media.Fetching;
+using ConnectLog = OaiRouter.Media.Tests.Support.ConnectLog;
+using StaticResolver = OaiRouter.Media.Tests.Support.StaticResolver;
 using OaiRouter.Media.Tests.VideoSupport;
 using OaiRouter.Media.Video;
 
@@ -84,7 +88,7 @@ public sealed class YtDlpTests : IAsyncLifetime
     public async Task SlowerThanTheTimeout_IsTimeout()
     {
         var target = _folder.File("video.media");
-        var ytDlp = new YtDlp("yt-dlp", TimeSpan.FromSeconds(4));
+        var ytDlp = new YtDlp("yt-dlp", TimeSpan.FromSeconds(4), AnyHost());
 
         var failure = await Assert.ThrowsAsync<MediaFailure>(() => ytDlp.DownloadAsync(_server.Url("/slow/page.html"), target, Cap, CancellationToken.None));
 
@@ -95,7 +99,7 @@ public sealed class YtDlpTests : IAsyncLifetime
     [Fact]
     public async Task MissingExecutable_IsFetchFailedNamingYtDlpPath()
     {
-        var ytDlp = new YtDlp("/nonexistent/yt-dlp", TimeSpan.FromSeconds(10));
+        var ytDlp = new YtDlp("/nonexistent/yt-dlp", TimeSpan.FromSeconds(10), AnyHost());
 
         var failure = await Assert.ThrowsAsync<MediaFailure>(() =>
             ytDlp.DownloadAsync(_server.Url("/length/page.html"), _folder.File("video.media"), Cap, CancellationToken.None));
@@ -120,12 +124,60 @@ public sealed class YtDlpTests : IAsyncLifetime
     [Fact]
     public void Arguments_PutTheUrlAfterDoubleDash()
     {
-        var arguments = OaiRouter.Media.Video.YtDlp.Arguments("-oops");
+        var arguments = OaiRouter.Media.Video.YtDlp.Arguments("-oops", new Uri("http://127.0.0.1:4321"));
 
         Assert.Equal(["--", "-oops"], arguments.TakeLast(2));
+        Assert.Equal("http://127.0.0.1:4321", arguments[arguments.ToList().IndexOf("--proxy") + 1]);
         Assert.Contains("--ignore-config", arguments);
         Assert.Equal("-", arguments[arguments.ToList().IndexOf("-o") + 1]);
     }
 
-    private static YtDlp YtDlp() => new("yt-dlp", TimeSpan.FromSeconds(60));
+    [Fact]
+    public async Task PageOnAnAllowedName_IsDownloadedThroughTheProxy()
+    {
+        // "page.test" resolves only in the test resolver: yt-dlp can reach it only through the proxy.
+        var resolver = StaticResolver.Of(("page.test", "127.0.0.1"));
+        var target = _folder.File("video.media");
+
+        var bytes = await Checked(resolver).DownloadAsync(NamedUrl("page.test", "/length/page.html"), target, Cap, CancellationToken.None);
+
+        Assert.Equal(_clip.Length, bytes);
+        Assert.Equal(_clip, await File.ReadAllBytesAsync(target));
+        Assert.True(resolver.Lookups >= 2, "the page and its video were both looked up by the proxy");
+    }
+
+    [Theory]
+    [InlineData("/pointing/page.html?src=http://metadata.test/latest/clip.mp4", "metadata.test", "link-local")]
+    [InlineData("/pointing/page.html?src=https://metadata.test/clip.mp4", "metadata.test", "link-local")]
+    [InlineData("/redirect?to=http://intranet.test/length/page.html", "intranet.test", "private network")]
+    [InlineData("/pointing/page.html?src=http://127.0.0.2:9/clip.mp4", "127.0.0.2", "loopback")]
+    public async Task PageLeadingToARefusedAddress_IsRefusedNamingTheHost(string path, string host, string reason)
+    {
+        // Loopback plays the public internet only for "page.test"; the names yt-dlp is led to are never connected to.
+        var resolver = StaticResolver.Of(("page.test", "127.0.0.1"), ("metadata.test", "169.254.169.254"), ("intranet.test", "10.0.0.1"));
+        var connects = new ConnectLog();
+        var url = NamedUrl("page.test", path);
+
+        var failure = await Assert.ThrowsAsync<MediaFailure>(() =>
+            Checked(resolver, connects).DownloadAsync(url, _folder.File("video.media"), Cap, CancellationToken.None));
+
+        Assert.Equal(MediaFailure.Refused, failure.Code);
+        Assert.Equal(url, failure.Url);
+        Assert.Contains(host, failure.Reason);
+        Assert.Contains(reason, failure.Reason);
+        Assert.Empty(_folder.Entries());
+        Assert.All(connects.Endpoints, e => Assert.Equal(new IPEndPoint(IPAddress.Loopback, _server.Port), e));
+    }
+
+    private string NamedUrl(string host, string path) => $"http://{host}:{_server.Port}{path}";
+
+    /// <summary>yt-dlp whose proxy refuses private networks, except 127.0.0.1 standing in for a public address.</summary>
+    private static YtDlp Checked(IHostResolver resolver, ConnectLog? connects = null) =>
+        new("yt-dlp", TimeSpan.FromSeconds(60), new HostVetter(false, resolver,
+            ip => ip.Equals(IPAddress.Loopback) ? null : NetworkPolicy.RefusalReason(ip), connects is null ? null : connects.Record));
+
+    /// <summary>The test servers are on loopback: a proxy that allows private networks.</summary>
+    private static HostVetter AnyHost() => new(true, new DnsHostResolver());
+
+    private static YtDlp YtDlp() => new("yt-dlp", TimeSpan.FromSeconds(60), AnyHost());
 }

@@ -8,7 +8,7 @@ namespace OaiRouter.Media.Tests.VideoSupport;
 /// <summary>
 /// A real Kestrel server on 127.0.0.1:0 for yt-dlp to download from: HTML pages with a <c>&lt;video&gt;</c> tag and
 /// the clip behind them, sent with a Content-Length, chunked, endlessly (size cap), slowly (cancellation),
-/// as text, or not at all (404).
+/// as text, or not at all (404); and pages that point or redirect elsewhere.
 /// </summary>
 internal sealed class LoopbackVideoServer : IAsyncDisposable
 {
@@ -36,6 +36,9 @@ internal sealed class LoopbackVideoServer : IAsyncDisposable
 
     /// <summary>Requests the server has received.</summary>
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The server's port, for URLs with a host name of the test's own resolver.</summary>
+    public int Port => new Uri(BaseUrl).Port;
 
     public string Url(string path) => BaseUrl + path;
 
@@ -111,6 +114,11 @@ internal sealed class LoopbackVideoServer : IAsyncDisposable
             {
             }
         });
+        // Pages that lead elsewhere, for the proxy's checks: a video link to any URL, and a redirect to any URL.
+        app.MapGet("/pointing/page.html", (string src) => Results.Content(
+            "<!DOCTYPE html><html><head><title>A clip</title></head><body><h1>A clip</h1>" +
+            $"<video controls src=\"{System.Net.WebUtility.HtmlEncode(src)}\"></video></body></html>", "text/html"));
+        app.MapGet("/redirect", (string to) => Results.Redirect(to));
         app.MapGet("/notes.txt", () => Results.Text("These are notes, not a video.\n", "text/plain"));
     }
 
