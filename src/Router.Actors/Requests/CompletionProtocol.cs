@@ -11,8 +11,11 @@ public sealed record HandleCompletion(CompletionRequest Request, CancellationTok
 /// <summary>Told by a request actor to the forwarder; the result is piped back to the sender.</summary>
 public sealed record ForwardCompletion(CompletionRequest Request, CancellationToken Cancellation);
 
-/// <summary>The reply to <see cref="HandleCompletion"/>: what upstream said, and who to tell how it ended.</summary>
-public sealed record CompletionReady(IActorRef RequestActor, UpstreamResult Result);
+/// <summary>
+/// The reply to <see cref="HandleCompletion"/>: what upstream said, who to tell how it ended, and
+/// how long the media work took (zero without media), which the router's overhead excludes.
+/// </summary>
+public sealed record CompletionReady(IActorRef RequestActor, UpstreamResult Result, TimeSpan MediaTime = default);
 
 /// <summary>Told by the endpoint once the response has been written (or the client left).</summary>
 public sealed record CompletionFinished(RequestOutcome Outcome);

@@ -92,7 +92,7 @@ public sealed class CompletionRequestActor : ReceiveActor
         Receive<UpstreamResult>(result =>
         {
             _result = _answerAsLegacy ? LegacyAnswerAdapter.Adapt(result) : result;
-            _replyTo.Tell(new CompletionReady(Self, _result));
+            Ready();
         });
         Receive<Status.Failure>(failure =>
         {
@@ -104,7 +104,7 @@ public sealed class CompletionRequestActor : ReceiveActor
             var error = RouterErrors.Create(FailureKind.Internal,
                 cancelled ? "The request was cancelled." : "The router failed to forward the request.");
             _result = new UpstreamFailed(error, 0, TimeSpan.Zero);
-            _replyTo.Tell(new CompletionReady(Self, _result));
+            Ready();
             if (cancelled)
             {
                 RecordCancelled();
@@ -231,8 +231,10 @@ public sealed class CompletionRequestActor : ReceiveActor
         EnsureReceived(null, "not forwarded: media failed");
         _mediaFailed = true;
         _result = new UpstreamFailed(error, 0, TimeSpan.Zero);
-        _replyTo.Tell(new CompletionReady(Self, _result));
+        Ready();
     }
+
+    private void Ready() => _replyTo.Tell(new CompletionReady(Self, _result!, _mediaTime ?? TimeSpan.Zero));
 
     /// <summary>The media phase is over: its time is fixed and whatever still runs for it is stopped.</summary>
     private void EndMedia()

@@ -11,12 +11,14 @@ internal static class CompletionResponder
 {
     public const string OverheadHeader = "X-Router-Overhead-Ms";
 
-    public static async Task<RequestOutcome> WriteAsync(HttpContext context, UpstreamResult result, TimeSpan streamIdleTimeout, long startedAt, TimeProvider time)
+    /// <param name="mediaTime">Time spent on media before forwarding; like upstream time, not the router's overhead.</param>
+    public static async Task<RequestOutcome> WriteAsync(
+        HttpContext context, UpstreamResult result, TimeSpan streamIdleTimeout, long startedAt, TimeProvider time, TimeSpan mediaTime)
     {
         switch (result)
         {
             case UpstreamFailed failed:
-                SetOverhead(context, time.GetElapsedTime(startedAt) - failed.TimeToHeaders);
+                SetOverhead(context, time.GetElapsedTime(startedAt) - mediaTime - failed.TimeToHeaders);
                 await ErrorResponses.WriteAsync(context, failed.Error);
                 return Outcome(context, failed, failed.Error.Status, failed.Error.Type, failed.Error.Message,
                     null, null, null, null, startedAt, time, upstreamTime: failed.TimeToHeaders);
@@ -30,7 +32,7 @@ internal static class CompletionResponder
                 {
                     response.Headers["X-Generation-Id"] = answered.GenerationId;
                 }
-                SetOverhead(context, time.GetElapsedTime(startedAt) - answered.UpstreamElapsed);
+                SetOverhead(context, time.GetElapsedTime(startedAt) - mediaTime - answered.UpstreamElapsed);
                 var gone = false;
                 try
                 {
@@ -46,7 +48,7 @@ internal static class CompletionResponder
             case UpstreamStreamOpened opened:
                 using (opened.Response)
                 {
-                    return await RelayStreamAsync(context, opened, streamIdleTimeout, startedAt, time);
+                    return await RelayStreamAsync(context, opened, streamIdleTimeout, startedAt, time, mediaTime);
                 }
 
             default:
@@ -55,7 +57,7 @@ internal static class CompletionResponder
     }
 
     private static async Task<RequestOutcome> RelayStreamAsync(
-        HttpContext context, UpstreamStreamOpened opened, TimeSpan idleTimeout, long startedAt, TimeProvider time)
+        HttpContext context, UpstreamStreamOpened opened, TimeSpan idleTimeout, long startedAt, TimeProvider time, TimeSpan mediaTime)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -67,7 +69,7 @@ internal static class CompletionResponder
             response.Headers["X-Generation-Id"] = opened.GenerationId;
         }
         // For a stream only the router's time before the first byte is known when headers leave.
-        SetOverhead(context, time.GetElapsedTime(startedAt) - opened.TimeToHeaders);
+        SetOverhead(context, time.GetElapsedTime(startedAt) - mediaTime - opened.TimeToHeaders);
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         var tally = new StreamTally();

@@ -84,9 +84,9 @@ internal static class CompletionsEndpoints
             return;
         }
 
-        var outcome = await CompletionResponder.WriteAsync(context, ready.Result, openRouter.Timeout, startedAt, s.Time);
+        var outcome = await CompletionResponder.WriteAsync(context, ready.Result, openRouter.Timeout, startedAt, s.Time, ready.MediaTime);
         ready.RequestActor.Tell(new CompletionFinished(outcome));
-        Observe(endpoint, request.Model, outcome);
+        Observe(endpoint, request.Model, outcome, ready.MediaTime);
 
         // Refused before forwarding: answered at once, still recorded (off the response path, by the recorder).
         async Task RejectAsync(RouterError error, ReadOnlyMemory<byte> rejectedBody)
@@ -98,7 +98,7 @@ internal static class CompletionsEndpoints
         }
     }
 
-    private static void Observe(CompletionEndpoint endpoint, string model, RequestOutcome outcome)
+    private static void Observe(CompletionEndpoint endpoint, string model, RequestOutcome outcome, TimeSpan mediaTime)
     {
         var path = endpoint.RoutePath();
         RouterMetrics.Requests.WithLabels(path, RouterMetrics.ModelLabel(model), StatusLabel(outcome.Status)).Inc();
@@ -109,7 +109,7 @@ internal static class CompletionsEndpoints
         }
         if (outcome.UpstreamTime is { } upstream)
         {
-            RouterMetrics.Overhead.WithLabels(path).Observe(Math.Max(0, (outcome.Total - upstream).TotalSeconds));
+            RouterMetrics.Overhead.WithLabels(path).Observe(Math.Max(0, (outcome.Total - upstream - mediaTime).TotalSeconds));
         }
     }
 

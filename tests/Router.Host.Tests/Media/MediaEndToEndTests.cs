@@ -116,6 +116,9 @@ public sealed class MediaEndToEndTests(MediaRouterFixture fixture) : IClassFixtu
         Assert.Equal(3, media.GetProperty("frames_sent").GetInt32());
         Assert.Equal(0, media.GetProperty("transcript_chars").GetInt32());
         Assert.True(media.GetProperty("bytes_fetched").GetInt64() > 10_000);
+        // The router's self-reported overhead leaves the media work out, as it leaves upstream out.
+        var overhead = double.Parse(response.Headers.GetValues("X-Router-Overhead-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(overhead < row.MediaMs / 2, $"overhead {overhead} ms should exclude the {row.MediaMs} ms of media work");
         foreach (var stage in new[] { "download", "video_probe", "audio", "transcribe", "frames" })
         {
             Assert.True(media.GetProperty("stage_ms").TryGetProperty(stage, out _), $"no time for {stage}");
