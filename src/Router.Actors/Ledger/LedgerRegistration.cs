@@ -122,6 +122,11 @@ public static class LedgerRegistration
             akka.persistence.journal.sql {
               parallelism = 1
               buffer-size = 20000
+              # A local file takes big batches well; 100 (the default) made a transaction per
+              # ~50 requests under load and let the journal fall seconds behind.
+              batch-size = 1000
+              # Bodies travel as parameters, not rendered into the SQL text as hex literals.
+              prefer-parameters-on-multirow-insert = true
             }
             akka.persistence.query.journal.sql {
               journal-sequence-retrieval.query-delay = {{refreshMs}}ms

@@ -45,13 +45,30 @@ internal sealed class RequestsProjectionWriter(string connectionString)
         using var commands = new Commands(connection, transaction);
         var applied = 0;
         var maxOffset = 0L;
-        foreach (var item in batch)
+        var finishedAt = FirstFinishedById(batch);
+        HashSet<int>? written = null;
+        for (var i = 0; i < batch.Count; i++)
         {
+            var item = batch[i];
             maxOffset = Math.Max(maxOffset, item.Offset);
             switch (item.Event)
             {
                 case RequestReceived received:
-                    ApplyReceived(commands, received);
+                    // Under load a request's start and end usually share a batch: one insert of the
+                    // whole row touches each of the table's many indexes and the FTS index once,
+                    // where an insert and then an update would touch most of them three times.
+                    if (finishedAt.TryGetValue(received.RequestId, out var j) && j > i
+                        && ApplyReceivedAndFinished(commands, received, (RequestFinished)batch[j].Event))
+                    {
+                        (written ??= []).Add(j);
+                    }
+                    else
+                    {
+                        ApplyReceived(commands, received);
+                    }
+                    applied++;
+                    break;
+                case RequestFinished when written?.Contains(i) == true:
                     applied++;
                     break;
                 case RequestFinished finished:
@@ -70,11 +87,61 @@ internal sealed class RequestsProjectionWriter(string connectionString)
         return applied;
     }
 
+    /// <summary>The index of each request's first finish event in the batch.</summary>
+    private static Dictionary<string, int> FirstFinishedById(IReadOnlyList<ProjectedEvent> batch)
+    {
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Event is RequestFinished finished)
+            {
+                found.TryAdd(finished.RequestId, i);
+            }
+        }
+        return found;
+    }
+
     private static void ApplyReceived(Commands c, RequestReceived e)
     {
-        var p = c.Received.Parameters;
+        SetReceived(c.Received.Parameters, e, "$at", "$body");
+        var seq = (long)c.Received.ExecuteScalar()!;
+        SetSearchText(c, seq, e.RequestId, "request_text", SearchText.FromBody(e.RequestBody));
+    }
+
+    /// <summary>
+    /// Writes a request's start and end as one new row; false (nothing written) when a row for
+    /// it exists already (a replayed event), which the upserts of the two-step path then handle.
+    /// </summary>
+    private static bool ApplyReceivedAndFinished(Commands c, RequestReceived received, RequestFinished finished)
+    {
+        var p = c.Complete.Parameters;
+        SetReceived(p, received, "$received_at", "$request_body");
+        SetFinished(p, finished);
+        if (c.Complete.ExecuteScalar() is not long seq)
+        {
+            return false;
+        }
+        c.FtsExists.Parameters["$seq"].Value = seq;
+        if (c.FtsExists.ExecuteScalar() is not null)
+        {
+            // A stale search row under a reused rowid: overwrite both texts.
+            SetSearchText(c, seq, received.RequestId, "request_text", SearchText.FromBody(received.RequestBody));
+            SetSearchText(c, seq, received.RequestId, "response_text", SearchText.FromBody(finished.ResponseBody));
+            return true;
+        }
+        var fts = c.FtsInsertBoth.Parameters;
+        fts["$seq"].Value = seq;
+        fts["$id"].Value = received.RequestId;
+        fts["$request_text"].Value = SearchText.FromBody(received.RequestBody);
+        fts["$response_text"].Value = SearchText.FromBody(finished.ResponseBody);
+        c.FtsInsertBoth.ExecuteNonQuery();
+        return true;
+    }
+
+    private static void SetReceived(SqliteParameterCollection p, RequestReceived e, string atName, string bodyName)
+    {
         p["$id"].Value = e.RequestId;
-        p["$at"].Value = e.At.ToUnixTimeMilliseconds();
+        p[atName].Value = e.At.ToUnixTimeMilliseconds();
         p["$endpoint"].Value = e.Endpoint;
         p["$key"].Value = Db(e.KeyLabel);
         p["$requested"].Value = Db(e.ModelRequested);
@@ -82,14 +149,18 @@ internal sealed class RequestsProjectionWriter(string connectionString)
         p["$reason"].Value = Db(e.RoutingReason);
         p["$stream"].Value = e.Stream ? 1 : 0;
         p["$bytes"].Value = e.BytesIn;
-        p["$body"].Value = e.RequestBody;
-        var seq = (long)c.Received.ExecuteScalar()!;
-        SetSearchText(c, seq, e.RequestId, "request_text", SearchText.FromBody(e.RequestBody));
+        p[bodyName].Value = e.RequestBody;
     }
 
     private static void ApplyFinished(Commands c, RequestFinished e)
     {
-        var p = c.Finished.Parameters;
+        SetFinished(c.Finished.Parameters, e);
+        var seq = (long)c.Finished.ExecuteScalar()!;
+        SetSearchText(c, seq, e.RequestId, "response_text", SearchText.FromBody(e.ResponseBody));
+    }
+
+    private static void SetFinished(SqliteParameterCollection p, RequestFinished e)
+    {
         p["$id"].Value = e.RequestId;
         // Only used when the finish arrives before its start; the start's upsert corrects it.
         p["$received"].Value = e.At.AddMilliseconds(-e.LatencyMs).ToUnixTimeMilliseconds();
@@ -116,8 +187,6 @@ internal sealed class RequestsProjectionWriter(string connectionString)
         p["$attempts"].Value = e.Attempts;
         p["$body"].Value = Db(e.ResponseBody);
         p["$media_json"].Value = Db(e.MediaJson);
-        var seq = (long)c.Finished.ExecuteScalar()!;
-        SetSearchText(c, seq, e.RequestId, "response_text", SearchText.FromBody(e.ResponseBody));
     }
 
     private static void ApplyReconciled(Commands c, CostReconciled e)
@@ -223,6 +292,25 @@ internal sealed class RequestsProjectionWriter(string connectionString)
                 "$answered", "$finish", "$prompt", "$completion", "$total", "$cached", "$reasoning", "$cost",
                 "$cost_source", "$latency", "$ttfb", "$overhead", "$media", "$bytes_out", "$attempts", "$body", "$media_json");
 
+            Complete = Create("""
+                INSERT INTO requests (request_id, received_at, endpoint, key_label, model_requested, model_routed,
+                                      routing_reason, stream, bytes_in, request_body,
+                                      finished_at, outcome, status, error_type, error_message,
+                                      generation_id, model_answered, finish_reason, prompt_tokens, completion_tokens,
+                                      total_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_source, latency_ms,
+                                      upstream_ttfb_ms, overhead_ms, media_ms, bytes_out, attempts, response_body, media_json)
+                VALUES ($id, $received_at, $endpoint, $key, $requested, $routed, $reason, $stream, $bytes, $request_body,
+                        $at, $outcome, $status, $error_type, $error_message,
+                        $generation, $answered, $finish, $prompt, $completion,
+                        $total, $cached, $reasoning, $cost, $cost_source, $latency,
+                        $ttfb, $overhead, $media, $bytes_out, $attempts, $body, $media_json)
+                ON CONFLICT (request_id) DO NOTHING
+                RETURNING seq;
+                """, "$id", "$received_at", "$endpoint", "$key", "$requested", "$routed", "$reason", "$stream", "$bytes",
+                "$request_body", "$received", "$at", "$outcome", "$status", "$error_type", "$error_message", "$generation",
+                "$answered", "$finish", "$prompt", "$completion", "$total", "$cached", "$reasoning", "$cost",
+                "$cost_source", "$latency", "$ttfb", "$overhead", "$media", "$bytes_out", "$attempts", "$body", "$media_json");
+
             // A looked-up cost is OpenRouter's final word, so it replaces any cost; tokens only fill gaps.
             Reconciled = Create("""
                 INSERT INTO requests (request_id, received_at, endpoint, generation_id, cost_usd, cost_source,
@@ -248,6 +336,10 @@ internal sealed class RequestsProjectionWriter(string connectionString)
             FtsInsertRequest = Create(
                 "INSERT INTO requests_fts (rowid, request_id, request_text, response_text) VALUES ($seq, $id, $text, '');",
                 "$seq", "$id", "$text");
+            FtsInsertBoth = Create("""
+                INSERT INTO requests_fts (rowid, request_id, request_text, response_text)
+                VALUES ($seq, $id, $request_text, $response_text);
+                """, "$seq", "$id", "$request_text", "$response_text");
             FtsInsertResponse = Create(
                 "INSERT INTO requests_fts (rowid, request_id, request_text, response_text) VALUES ($seq, $id, '', $text);",
                 "$seq", "$id", "$text");
@@ -261,12 +353,14 @@ internal sealed class RequestsProjectionWriter(string connectionString)
 
         public SqliteCommand Received { get; }
         public SqliteCommand Finished { get; }
+        public SqliteCommand Complete { get; }
         public SqliteCommand Reconciled { get; }
         public SqliteCommand FtsExists { get; }
         public SqliteCommand FtsUpdateRequest { get; }
         public SqliteCommand FtsUpdateResponse { get; }
         public SqliteCommand FtsInsertRequest { get; }
         public SqliteCommand FtsInsertResponse { get; }
+        public SqliteCommand FtsInsertBoth { get; }
         public SqliteCommand Offset { get; }
 
         public void Dispose()

@@ -35,6 +35,41 @@ public sealed class RequestsProjectionWriterTests : IDisposable
     }
 
     [Fact]
+    public void StartAndEndInOneBatch_WriteTheSameRowAsInTwoBatches()
+    {
+        _writer.Apply(Batch(
+            LedgerEventsFactory.Received("together", T0, "blue question"),
+            LedgerEventsFactory.Received("other", T0),
+            LedgerEventsFactory.Finished("together", T0.AddSeconds(1), "green answer")));
+        _writer.Apply([new ProjectedEvent(10, LedgerEventsFactory.Received("apart", T0, "blue question"))]);
+        _writer.Apply([new ProjectedEvent(11, LedgerEventsFactory.Finished("apart", T0.AddSeconds(1), "green answer"))]);
+
+        var together = _db.Row("SELECT * FROM requests WHERE request_id = 'together'")!;
+        var apart = _db.Row("SELECT * FROM requests WHERE request_id = 'apart'")!;
+        Assert.Equal("completed", together["outcome"]);
+        foreach (var column in apart.Keys.Where(k => k is not ("seq" or "request_id")))
+        {
+            Assert.True(Equals(apart[column], together[column]), $"{column}: {apart[column]} apart, {together[column]} together");
+        }
+        Assert.Equal(2L, _db.Scalar<long>("SELECT count(*) FROM requests_fts WHERE requests_fts MATCH 'blue AND green'"));
+        Assert.Equal(3L, _db.Scalar<long>("SELECT count(*) FROM requests_fts"));
+    }
+
+    [Fact]
+    public void StartAndEndInOneBatch_ForARowThatExists_UpdateIt()
+    {
+        _writer.Apply(Batch(LedgerEventsFactory.Received("r1", T0, "first question")));
+        _writer.Apply(Batch(
+            LedgerEventsFactory.Received("r1", T0, "second question"),
+            LedgerEventsFactory.Finished("r1", T0.AddSeconds(1), "the answer")));
+
+        Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM requests"));
+        Assert.Equal("completed", _db.Row("SELECT outcome FROM requests")!["outcome"]);
+        Assert.Equal(1L, _db.Scalar<long>("SELECT count(*) FROM requests_fts WHERE requests_fts MATCH 'second AND answer'"));
+        Assert.Equal(0L, _db.Scalar<long>("SELECT count(*) FROM requests_fts WHERE requests_fts MATCH 'first'"));
+    }
+
+    [Fact]
     public void EventsSeenTwice_LeaveOneRowAndOneSearchRow()
     {
         var events = Batch(
