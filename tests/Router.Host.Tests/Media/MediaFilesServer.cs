@@ -10,8 +10,9 @@ namespace OaiRouter.Host.Tests.Media;
 
 /// <summary>
 /// The links the media tests send, served by a real Kestrel on 127.0.0.1:0: images drawn with SkiaSharp, a clip
-/// made with ffmpeg (testsrc scene cuts) over espeak-ng speech, and <c>/hold/{name}</c> images that answer only
-/// when the test releases them (or the router hangs up, which the server notes). Counts every request per path.
+/// made with ffmpeg (testsrc scene cuts) over espeak-ng speech, served directly and behind <c>/watch/{name}.html</c>
+/// video pages, and <c>/hold/{name}</c> images that answer only when the test releases them (or the router hangs
+/// up, which the server notes). Counts every request per path.
 /// </summary>
 internal sealed class MediaFilesServer : IAsyncDisposable
 {
@@ -56,6 +57,11 @@ internal sealed class MediaFilesServer : IAsyncDisposable
         app.MapGet("/blob/{name}", () => Results.Bytes(png, "application/octet-stream"));
         app.MapGet("/page/{name}", () => Results.Content("<html><body><p>Just a page.</p></body></html>", "text/html"));
         app.MapGet("/video/{name}.mp4", () => Results.Bytes(clip, "video/mp4"));
+        // A video page as yt-dlp's generic extractor reads it: the clip is reachable only through the <video> tag.
+        app.MapGet("/watch/{name}.html", (string name) => Results.Content(
+            "<!DOCTYPE html><html><head><title>A clip</title></head><body><h1>A clip</h1>" +
+            $"<video controls src=\"/watch/{name}/clip.mp4\"></video></body></html>", "text/html"));
+        app.MapGet("/watch/{name}/clip.mp4", () => Results.Bytes(clip, "video/mp4"));
         app.MapGet("/hold/{name}.png", async (string name, HttpContext context) =>
         {
             var hold = server.HoldOf(name);
