@@ -8,7 +8,7 @@
 #   - bytes allocated per request and GC collections in the same window (dotnet-counters, installed as a
 #     local tool into $BENCH_WORK/dtools if missing).
 #
-#   tools/Router.Bench/profile.sh [connections=32] [seconds=12]
+#   [WARMUP=10] tools/Router.Bench/profile.sh [connections=32] [seconds=12]   (WARMUP: seconds of load before sampling)
 # Needs perf (Debian linux-perf) and wrk; run scripts/bench.sh --quick once first to publish.
 set -euo pipefail
 
@@ -46,7 +46,7 @@ wrk.headers["Content-Type"] = "application/json"
 EOF
 url="http://127.0.0.1:$port/v1/chat/completions"
 echo "warm-up ..."
-wrk -t2 -c"$connections" -d10s -s "$dir/post.lua" "$url" >/dev/null
+wrk -t2 -c"$connections" -d"${WARMUP:-10}"s -s "$dir/post.lua" "$url" >/dev/null
 echo "load c=$connections for $((seconds + 4)) s, perf on the router (pid $router) for $seconds s ..."
 wrk -t2 -c"$connections" -d$((seconds + 4))s -s "$dir/post.lua" "$url" >"$dir/wrk.txt" &
 wrk_pid=$!
