@@ -127,6 +127,10 @@ public static class LedgerRegistration
               batch-size = 1000
               # Bodies travel as parameters, not rendered into the SQL text as hex literals.
               prefer-parameters-on-multirow-insert = true
+              # A write waits behind the backlog of a burst or a stall (a paused VM, a long GC).
+              # At the default 10 s it timed out while still queued: the writer restarted and
+              # re-sent tens of thousands of events it was about to write (seen in the benchmark).
+              circuit-breaker.call-timeout = 120s
             }
             akka.persistence.query.journal.sql {
               journal-sequence-retrieval.query-delay = {{refreshMs}}ms

@@ -49,6 +49,9 @@ public sealed class LedgerActorTests : IDisposable
         Assert.Equal(1, config.GetInt("akka.persistence.journal.sql.parallelism"));
         Assert.Equal("TagTable", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
         Assert.Equal("read-uncommitted", config.GetString("akka.persistence.query.journal.sql.read-isolation-level"));
+        Assert.Equal(1000, config.GetInt("akka.persistence.journal.sql.batch-size"));
+        Assert.True(config.GetBoolean("akka.persistence.journal.sql.prefer-parameters-on-multirow-insert"));
+        Assert.Equal(TimeSpan.FromSeconds(120), config.GetTimeSpan("akka.persistence.journal.sql.circuit-breaker.call-timeout"));
     }
 
     [Fact]
