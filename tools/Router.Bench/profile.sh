@@ -14,6 +14,7 @@ set -euo pipefail
 
 connections=${1:-32}
 seconds=${2:-12}
+threads=$((connections < 2 ? 1 : 2))
 work=${BENCH_WORK:-/tmp/oairouter-bench}
 pub="$work/publish"
 dir="$work/profile"
@@ -46,9 +47,9 @@ wrk.headers["Content-Type"] = "application/json"
 EOF
 url="http://127.0.0.1:$port/v1/chat/completions"
 echo "warm-up ..."
-wrk -t2 -c"$connections" -d"${WARMUP:-10}"s -s "$dir/post.lua" "$url" >/dev/null
+wrk -t"$threads" -c"$connections" -d"${WARMUP:-10}"s -s "$dir/post.lua" "$url" >/dev/null
 echo "load c=$connections for $((seconds + 4)) s, perf on the router (pid $router) for $seconds s ..."
-wrk -t2 -c"$connections" -d$((seconds + 4))s -s "$dir/post.lua" "$url" >"$dir/wrk.txt" &
+wrk -t"$threads" -c"$connections" -d$((seconds + 4))s -s "$dir/post.lua" "$url" >"$dir/wrk.txt" &
 wrk_pid=$!
 sleep 2
 counters="$work/dtools/dotnet-counters"

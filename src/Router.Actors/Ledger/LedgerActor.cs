@@ -19,11 +19,23 @@ namespace OaiRouter.Actors.Ledger;
 /// It lives under <see cref="LedgerSupervisorActor"/>, which is what the registry hands out for
 /// this key: a write failure stops a persistent actor (Akka's rule), and the supervisor starts a
 /// new writer after a back-off and sends it the events that were not confirmed.
-/// Writes use <c>PersistAsync</c>: the actor never waits for the database between messages,
-/// and the journal batches concurrent writes into one transaction.
+/// Writes use <c>PersistAllAsync</c> over a short window (<see cref="BatchWindow"/>): the actor
+/// never waits for the database between messages, and each window is one transaction.
 /// </remarks>
-public sealed class LedgerActor : ReceivePersistentActor
+public sealed class LedgerActor : ReceivePersistentActor, IWithTimers
 {
+    /// <summary>
+    /// Events are gathered for up to this long (or <see cref="MaxBatch"/> of them) and written in
+    /// one journal call: at moderate rates a write per event cost more CPU than the request it
+    /// recorded, and the window adds at most this much to what a kill -9 can lose.
+    /// </summary>
+    internal static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+
+    internal const int MaxBatch = 500;
+    private const string FlushTimer = "flush";
+
+    private readonly List<ILedgerEvent> _batch = new(MaxBatch);
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     // Persist callbacks (and rejections) arrive in the order the events were persisted.
@@ -48,8 +60,17 @@ public sealed class LedgerActor : ReceivePersistentActor
         Command<PersistLedgerEvent>(m =>
         {
             _inFlight.Enqueue(m.Id);
-            PersistAsync(m.Event, _ => Confirm());
+            _batch.Add(m.Event);
+            if (_batch.Count >= MaxBatch)
+            {
+                WriteBatch();
+            }
+            else if (_batch.Count == 1)
+            {
+                Timers.StartSingleTimer(FlushTimer, FlushBatch.Instance, BatchWindow);
+            }
         });
+        Command<FlushBatch>(_ => WriteBatch());
         Command<PruneLedgerJournal>(m =>
         {
             _pruneTarget = Math.Max(_pruneTarget, Math.Min(m.ToSequenceNr, LastSequenceNr));
@@ -69,11 +90,25 @@ public sealed class LedgerActor : ReceivePersistentActor
         });
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public override string PersistenceId => LedgerJournal.PersistenceId;
 
     public override Recovery Recovery => Recovery.None;
 
     internal static Props Props() => Akka.Actor.Props.Create(() => new LedgerActor());
+
+    /// <summary>One journal write for everything gathered; callbacks confirm each event in order.</summary>
+    private void WriteBatch()
+    {
+        Timers.Cancel(FlushTimer);
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+        PersistAllAsync(_batch.ToArray(), _ => Confirm());
+        _batch.Clear();
+    }
 
     private void PruneNextStep()
     {
@@ -110,4 +145,9 @@ public sealed class LedgerActor : ReceivePersistentActor
 
     protected override void OnRecoveryFailure(Exception reason, object? message = null) =>
         _log.Warning("Ledger journal could not be opened: {Reason}; retrying after a back-off", reason.Message);
+
+    private sealed class FlushBatch
+    {
+        public static readonly FlushBatch Instance = new();
+    }
 }

@@ -102,5 +102,16 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task SettingsFiles_AreReadOnce_NotWatched()
+    {
+        await using var app = RouterApp.Build([]);
+
+        var files = ((IConfigurationRoot)app.Configuration).Providers
+            .OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Assert.False(file.Source.ReloadOnChange, $"{file.Source.Path} is watched"));
+    }
+
+    [Fact]
     public void NoDotEnvFile_IsFine() => DotEnvFile.Load(Directory.CreateTempSubdirectory("oai-nodotenv").FullName);
 }
