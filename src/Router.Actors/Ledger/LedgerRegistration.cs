@@ -111,6 +111,9 @@ public static class LedgerRegistration
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Dedicated threads for blocking SQLite work: the journal's, and the projection's (Router.Tracking).</summary>
+    public const string LedgerDispatcher = "oai-router.ledger-dispatcher";
+
     /// <summary>
     /// SQLite takes one writer at a time, so one journal writer stream is enough (more would only
     /// queue on the file lock), and the tag query looks for new rows as often as the projection polls.
@@ -119,7 +122,21 @@ public static class LedgerRegistration
     {
         var refreshMs = Math.Max(10, (long)settings.QueryRefreshInterval.TotalMilliseconds);
         return $$"""
+            # The journal's SQLite calls block the thread they run on (Microsoft.Data.Sqlite is
+            # synchronous under its async API). On threads of their own they neither hold the
+            # pool's few threads away from requests (c=1 p99 went from 36-113 ms to 9 ms) nor
+            # queue behind request work under saturation, which stalled the journal for seconds.
+            {{LedgerDispatcher}} {
+              type = ForkJoinDispatcher
+              throughput = 100
+              dedicated-thread-pool {
+                thread-count = 2
+                threadtype = background
+              }
+            }
             akka.persistence.journal.sql {
+              plugin-dispatcher = "{{LedgerDispatcher}}"
+              materializer-dispatcher = "{{LedgerDispatcher}}"
               parallelism = 1
               buffer-size = 20000
               # A local file takes big batches well; 100 (the default) made a transaction per

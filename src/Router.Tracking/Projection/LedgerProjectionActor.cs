@@ -82,7 +82,9 @@ public sealed class LedgerProjectionActor : ReceiveActor
                 .Where(envelope => envelope.PersistenceId == LedgerJournal.PersistenceId)
                 .Select(envelope => new ProjectedEvent(((Sequence)envelope.Offset).Value, envelope.Event))
                 .GroupedWithin(Math.Max(1, settings.ProjectionBatchSize), settings.ProjectionBatchWindow)
-                .SelectAsync(1, batch => Task.Run(() =>
+                // A thread of its own per batch: the write blocks in SQLite for tens of
+                // milliseconds, which on a pool thread delayed requests (see LedgerRegistration).
+                .SelectAsync(1, batch => Task.Factory.StartNew(() =>
                 {
                     var events = batch.ToList();
                     try
@@ -96,7 +98,7 @@ public sealed class LedgerProjectionActor : ReceiveActor
                             events.Count);
                         throw;
                     }
-                }));
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }, restart);
 
         _killSwitch = source

@@ -52,6 +52,10 @@ public sealed class LedgerActorTests : IDisposable
         Assert.Equal(1000, config.GetInt("akka.persistence.journal.sql.batch-size"));
         Assert.True(config.GetBoolean("akka.persistence.journal.sql.prefer-parameters-on-multirow-insert"));
         Assert.Equal(TimeSpan.FromSeconds(120), config.GetTimeSpan("akka.persistence.journal.sql.circuit-breaker.call-timeout"));
+        // Blocking SQLite work on threads of its own, not the pool's.
+        Assert.Equal(LedgerRegistration.LedgerDispatcher, config.GetString("akka.persistence.journal.sql.plugin-dispatcher"));
+        Assert.Equal(LedgerRegistration.LedgerDispatcher, config.GetString("akka.persistence.journal.sql.materializer-dispatcher"));
+        Assert.True(host.System.Dispatchers.HasDispatcher(LedgerRegistration.LedgerDispatcher));
     }
 
     [Fact]
