@@ -19,6 +19,7 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
     private readonly LedgerSettings _settings;
     private readonly Props _writerProps;
     private readonly Props? _reconcilerProps;
+    private readonly LedgerBacklog _backlog;
     private IActorRef? _reconciler;
     private readonly LinkedList<PersistLedgerEvent> _pending = new();
     private readonly List<IActorRef> _flushWaiters = [];
@@ -31,9 +32,10 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
     private long _dropped;
     private int _writerGeneration;
 
-    public LedgerSupervisorActor(LedgerSettings settings, Props writerProps, Props? reconcilerProps)
+    public LedgerSupervisorActor(LedgerSettings settings, Props writerProps, Props? reconcilerProps, LedgerBacklog backlog)
     {
         _settings = settings;
+        _backlog = backlog;
         _writerProps = writerProps;
         _reconcilerProps = reconcilerProps;
 
@@ -64,6 +66,7 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
                 _writerReady = true;
                 _sequenceNr = m.SequenceNr;
                 _recoveredEvents = m.RecoveredEvents;
+                ReportBacklog();
             }
         });
         Receive<PruneLedgerJournal>(m =>
@@ -79,8 +82,8 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(LedgerSettings settings, Props writerProps, Props? reconcilerProps) =>
-        Akka.Actor.Props.Create(() => new LedgerSupervisorActor(settings, writerProps, reconcilerProps));
+    public static Props Props(LedgerSettings settings, Props writerProps, Props? reconcilerProps, LedgerBacklog? backlog = null) =>
+        Akka.Actor.Props.Create(() => new LedgerSupervisorActor(settings, writerProps, reconcilerProps, backlog ?? new LedgerBacklog(LedgerBacklog.DefaultHighWater, null)));
 
     protected override void PreStart()
     {
@@ -114,6 +117,7 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
             }
         }
         _writer?.Tell(pending);
+        ReportBacklog();
 
         if (_reconciler is not null && e is RequestFinished finished && CostReconciliationPolicy.NeedsLookup(finished))
         {
@@ -129,6 +133,7 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
         {
             _pending.RemoveFirst();
         }
+        ReportBacklog();
         if (_pending.Count == 0 && _flushWaiters.Count > 0)
         {
             foreach (var waiter in _flushWaiters)
@@ -143,6 +148,7 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
     {
         _writer = null;
         _writerReady = false;
+        ReportBacklog();
         _failures++;
         var delay = WriterBackoff(_failures);
         _log.Warning("Ledger writer stopped ({Failures} in a row); {Pending} events wait, retrying in {Delay}",
@@ -158,6 +164,8 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
             _writer.Tell(pending);
         }
     }
+
+    private void ReportBacklog() => _backlog.Update(_pending.Count, _writerReady);
 
     private void StartReconciler()
     {

@@ -16,6 +16,7 @@ internal static class ActorSetup
         var ledger = RecordSetup.LedgerSettingsFrom(builder.Configuration);
         builder.Services.AddSingleton(new ActorSettings(RouterHocon.AskTimeout(hocon)));
         builder.Services.AddSingleton(ledger);
+        builder.Services.AddSingleton(new LedgerBacklog());
         var router = new RouterOptions();
         SeedSettings.Apply(builder.Configuration, router);
         // The tracking UI reads the projection's table in the same file, behind the same client keys.

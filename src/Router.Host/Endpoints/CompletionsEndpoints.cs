@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OaiRouter.Actors.Completions;
 using OaiRouter.Actors.Errors;
 using OaiRouter.Actors.Forwarding;
+using OaiRouter.Actors.Ledger;
 using OaiRouter.Actors.Metrics;
 using OaiRouter.Actors.Records;
 using OaiRouter.Actors.Requests;
@@ -65,6 +66,11 @@ internal static class CompletionsEndpoints
             await RejectAsync(invalid!, body);
             return;
         }
+
+        // Under a load the journal cannot keep up with, requests wait (bounded) instead of the
+        // record piling up in memory; see LedgerBacklog. Not cut short by a client that leaves:
+        // the request actor then records it as cancelled, as it records any other.
+        await s.Backlog.WaitForRoomAsync(s.Time, CancellationToken.None);
 
         var request = new CompletionRequest(RequestContext.Id(context), endpoint, valid.Body, valid.Model,
             valid.ModelDefaulted, valid.Stream, RequestContext.KeyLabel(context), receivedAt);
@@ -133,6 +139,7 @@ internal sealed class CompletionServices(
     IOptions<RouterOptions> router,
     ActorSettings actorSettings,
     RequestRecorder recorder,
+    LedgerBacklog backlog,
     TimeProvider time)
 {
     public IRequiredActor<RequestCoordinatorActor> Coordinator { get; } = coordinator;
@@ -140,6 +147,7 @@ internal sealed class CompletionServices(
     public IOptions<RouterOptions> Router { get; } = router;
     public TimeSpan AskTimeout { get; } = actorSettings.AskTimeout;
     public RequestRecorder Recorder { get; } = recorder;
+    public LedgerBacklog Backlog { get; } = backlog;
     public TimeProvider Time { get; } = time;
 }
 

@@ -49,13 +49,39 @@ public sealed class LedgerActorTests : IDisposable
         Assert.Equal(1, config.GetInt("akka.persistence.journal.sql.parallelism"));
         Assert.Equal("TagTable", config.GetString("akka.persistence.journal.sql.tag-write-mode"));
         Assert.Equal("read-uncommitted", config.GetString("akka.persistence.query.journal.sql.read-isolation-level"));
-        Assert.Equal(1000, config.GetInt("akka.persistence.journal.sql.batch-size"));
+        Assert.Equal(100, config.GetInt("akka.persistence.journal.sql.batch-size"));
         Assert.True(config.GetBoolean("akka.persistence.journal.sql.prefer-parameters-on-multirow-insert"));
         Assert.Equal(TimeSpan.FromSeconds(120), config.GetTimeSpan("akka.persistence.journal.sql.circuit-breaker.call-timeout"));
         // Blocking SQLite work on threads of its own, not the pool's.
         Assert.Equal(LedgerRegistration.LedgerDispatcher, config.GetString("akka.persistence.journal.sql.plugin-dispatcher"));
         Assert.Equal(LedgerRegistration.LedgerDispatcher, config.GetString("akka.persistence.journal.sql.materializer-dispatcher"));
         Assert.True(host.System.Dispatchers.HasDispatcher(LedgerRegistration.LedgerDispatcher));
+    }
+
+    [Fact]
+    public async Task Backlog_CountsEventsUntilTheJournalHasThem()
+    {
+        await using var host = await LedgerHost.StartAsync(LedgerHost.Settings(_db.ConnectionString));
+        await host.ReadyStatusAsync();
+        Assert.False(host.Backlog.Full);
+
+        for (var i = 0; i < 1000; i++)
+        {
+            host.Ledger.Tell(Received(i));
+        }
+        // 1000 events against a high-water mark of 100: full until the journal has written them.
+        var sawFull = false;
+        var until = DateTime.UtcNow.AddSeconds(5);
+        while (!sawFull && DateTime.UtcNow < until)
+        {
+            sawFull = host.Backlog.Full;
+            await Task.Yield();
+        }
+        Assert.True(sawFull, "the backlog was never reported full");
+        await host.Ledger.Ask<LedgerFlushed>(FlushLedger.Instance, TimeSpan.FromSeconds(30));
+
+        await Eventually.TrueAsync(() => Task.FromResult(host.Backlog.Pending == 0 && !host.Backlog.Full), "the backlog drains");
+        Assert.Equal(1000L, _db.JournalCount());
     }
 
     [Fact]

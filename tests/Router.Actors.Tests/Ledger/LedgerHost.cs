@@ -78,6 +78,8 @@ internal sealed class LedgerHost : IAsyncDisposable
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
+    public LedgerBacklog Backlog => _host.Services.GetRequiredService<LedgerBacklog>();
+
     public static LedgerSettings Settings(string connectionString) => new()
     {
         ConnectionString = connectionString,
@@ -90,6 +92,7 @@ internal sealed class LedgerHost : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new LedgerBacklog(highWater: 100));
         builder.Services.AddAkka("ledger-actor-tests", (akka, _) => akka
             .AddHocon("akka.loglevel = WARNING", HoconAddMode.Prepend)
             .AddRouterLedger(settings));
