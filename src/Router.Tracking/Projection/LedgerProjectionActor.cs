@@ -35,14 +35,16 @@ public sealed class LedgerProjectionActor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly LedgerSettings _settings;
     private readonly RequestsProjectionWriter _writer;
+    private readonly LedgerBacklog? _backlog;
     private UniqueKillSwitch? _killSwitch;
     private long _applied;
     private long _offset;
     private int _starts;
 
-    public LedgerProjectionActor(LedgerSettings settings)
+    public LedgerProjectionActor(LedgerSettings settings, LedgerBacklog? backlog = null)
     {
         _settings = settings;
+        _backlog = backlog;
         _writer = new RequestsProjectionWriter(settings.ConnectionString);
 
         Receive<BatchApplied>(m =>
@@ -55,8 +57,8 @@ public sealed class LedgerProjectionActor : ReceiveActor
         Receive<StreamStarting>(_ => _starts++);
     }
 
-    public static Props Props(LedgerSettings settings) =>
-        Akka.Actor.Props.Create(() => new LedgerProjectionActor(settings));
+    public static Props Props(LedgerSettings settings, LedgerBacklog? backlog = null) =>
+        Akka.Actor.Props.Create(() => new LedgerProjectionActor(settings, backlog));
 
     protected override void PreStart()
     {
@@ -65,6 +67,7 @@ public sealed class LedgerProjectionActor : ReceiveActor
         var log = _log;
         var writer = _writer;
         var settings = _settings;
+        var backlog = _backlog;
 
         var restart = RestartSettings.Create(settings.ProjectionMinBackoff, settings.ProjectionMaxBackoff, 0.2);
         var source = RestartSource.WithBackoff(() =>
@@ -87,6 +90,8 @@ public sealed class LedgerProjectionActor : ReceiveActor
                 .SelectAsync(1, batch => Task.Factory.StartNew(() =>
                 {
                     var events = batch.ToList();
+                    // The journal first: under a burst this table lags, then catches up.
+                    backlog?.YieldToJournal(TimeProvider.System, YieldLimit);
                     try
                     {
                         var applied = writer.Apply(events);
@@ -106,6 +111,9 @@ public sealed class LedgerProjectionActor : ReceiveActor
             .To(Sink.ForEach<BatchApplied>(m => self.Tell(m)))
             .Run(Context.Materializer());
     }
+
+    /// <summary>Longest pause before one batch: the table still moves under a sustained load.</summary>
+    private static readonly TimeSpan YieldLimit = TimeSpan.FromSeconds(1);
 
     protected override void PostStop() => _killSwitch?.Shutdown();
 

@@ -17,7 +17,7 @@ public static class LedgerProjectionRegistration
         {
             var time = resolver.GetService<TimeProvider>() ?? TimeProvider.System;
             registry.Register<LedgerProjectionActor>(
-                system.ActorOf(LedgerProjectionActor.Props(settings), "ledger-projection"));
+                system.ActorOf(LedgerProjectionActor.Props(settings, resolver.GetService<LedgerBacklog>()), "ledger-projection"));
             registry.TryGet<LedgerActor>(out var ledger);
             registry.Register<RequestsRetentionActor>(
                 system.ActorOf(RequestsRetentionActor.Props(settings, time, ledger), "ledger-retention"));

@@ -51,4 +51,19 @@ public sealed class LedgerBacklogTests
         Assert.False(backlog.Full);
         Assert.Equal(TimeSpan.Zero, await backlog.WaitForRoomAsync(TimeProvider.System, CancellationToken.None));
     }
+
+    [Fact]
+    public void Projection_YieldsToABusyJournal_ForAtMostTheLimit()
+    {
+        var backlog = new LedgerBacklog(highWater: 100);
+        backlog.Update(10, writing: true);
+        Assert.True(backlog.YieldToJournal(TimeProvider.System, TimeSpan.FromSeconds(5)) < TimeSpan.FromMilliseconds(500));
+
+        backlog.Update(60, writing: true);
+        var waited = backlog.YieldToJournal(TimeProvider.System, TimeSpan.FromMilliseconds(150));
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(5));
+
+        backlog.Update(60, writing: false);
+        Assert.True(backlog.YieldToJournal(TimeProvider.System, TimeSpan.FromSeconds(5)) < TimeSpan.FromMilliseconds(500));
+    }
 }
