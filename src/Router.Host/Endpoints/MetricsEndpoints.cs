@@ -1,3 +1,4 @@
+using OaiRouter.Actors.Ledger;
 using OaiRouter.Actors.Metrics;
 using OaiRouter.Host.Security;
 using Prometheus;
@@ -12,7 +13,7 @@ internal static class MetricsEndpoints
         // Creates the router's metrics now, which trims prometheus-net's defaults before any
         // collection could start them (see RouterMetrics).
         _ = RouterMetrics.Requests;
-        app.MapGet("/metrics", async (HttpContext context, ClientKeys keys) =>
+        app.MapGet("/metrics", async (HttpContext context, ClientKeys keys, LedgerBacklog backlog) =>
             {
                 if (keys.Required && keys.MatchBearerOrBasic(context.Request.Headers.Authorization) is null)
                 {
@@ -21,6 +22,8 @@ internal static class MetricsEndpoints
                     return;
                 }
                 context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+                // Read at scrape time from this host's Ledger, which counts it on every event.
+                RouterMetrics.LedgerLag.Set(backlog.Pending);
                 await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
             })
             .WithName("Metrics")

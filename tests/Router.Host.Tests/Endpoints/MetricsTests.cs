@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using OaiRouter.Host.Tests.Support;
 
 namespace OaiRouter.Host.Tests.Endpoints;
@@ -37,6 +38,24 @@ public sealed class MetricsTests
         // Process figures stay; the re-published .NET meters (Kestrel's, per measurement) do not.
         Assert.Contains("process_cpu_seconds_total", text);
         Assert.DoesNotContain("kestrel_", text);
+    }
+
+    [Fact]
+    public async Task LedgerLag_IsTheLedgersCountOfUnwrittenEvents()
+    {
+        await using var router = await TestRouter.StartAsync();
+        var backlog = router.App.Services.GetRequiredService<OaiRouter.Actors.Ledger.LedgerBacklog>();
+
+        // The Ledger also reports (0) when its writer opens: set the count until a scrape sees it, bounded.
+        var text = "";
+        for (var i = 0; i < 50 && !text.Contains("\noai_router_ledger_lag_events 4321\n"); i++)
+        {
+            backlog.Update(4321, writing: true);
+            text = await router.Http.GetStringAsync("metrics");
+        }
+
+        Assert.Contains("\noai_router_ledger_lag_events 4321\n", text);
+        backlog.Update(0, writing: true);
     }
 
     [Fact]
