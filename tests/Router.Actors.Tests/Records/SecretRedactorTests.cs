@@ -7,10 +7,10 @@ public sealed class SecretRedactorTests
     private readonly SecretRedactor _redactor = new(["configured-client-key-1", "upstream-key-xyz"]);
 
     [Theory]
-    [InlineData("key sk-or-v1-abcdefABCDEF0123456789abcd end", "key [REDACTED] end")]
-    [InlineData("{\"k\":\"sk-proj-abcdefghijklmnop_qrs\"}", "{\"k\":\"[REDACTED]\"}")]
-    [InlineData("sk-ant-0123456789abcdef01", "[REDACTED]")]
-    [InlineData("plain sk-0123456789abcdefXYZ", "plain [REDACTED]")]
+    [InlineData("key sk-or-v1-fake-test-key-not-real end", "key [REDACTED] end")]
+    [InlineData("{\"k\":\"sk-proj-fake-test-key_not-real\"}", "{\"k\":\"[REDACTED]\"}")]
+    [InlineData("sk-ant-fake-test-key-not-real", "[REDACTED]")]
+    [InlineData("plain sk-fake-test-key-not-real", "plain [REDACTED]")]
     [InlineData("Authorization: Bearer abc.def-ghi_jkl=", "Authorization: Bearer [REDACTED]")]
     [InlineData("uses configured-client-key-1 and upstream-key-xyz", "uses [REDACTED] and [REDACTED]")]
     public void Secrets_and_key_shaped_text_are_masked(string text, string expected) =>
