@@ -9,14 +9,19 @@ namespace OaiRouter.Actors.Ledger;
 /// serves what it can also record. A journal that is down (writer restarting) makes nobody wait:
 /// waiting would not bring it back.
 /// </summary>
+/// <remarks>
+/// Waiters are woken by the count itself (a completed task per threshold), not by polling: a
+/// saturated router may have hundreds of requests waiting at once.
+/// </remarks>
 public sealed class LedgerBacklog(int highWater = LedgerBacklog.DefaultHighWater, TimeSpan? waitLimit = null)
 {
     /// <summary>About half a second of events at the peak rates measured on 2 cores.</summary>
     public const int DefaultHighWater = 3_000;
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
     private int _pending;
     private volatile bool _writing;
+    private TaskCompletionSource _room = Opened();
+    private TaskCompletionSource _quiet = Opened();
 
     public int HighWater { get; } = Math.Max(1, highWater);
 
@@ -28,10 +33,16 @@ public sealed class LedgerBacklog(int highWater = LedgerBacklog.DefaultHighWater
     /// <summary>True while the journal is writing and more than <see cref="HighWater"/> events wait.</summary>
     public bool Full => _writing && Pending > HighWater;
 
+    /// <summary>True while the journal is writing and has more than a quarter of <see cref="HighWater"/> waiting.</summary>
+    private bool Busy => _writing && Pending > HighWater / 4;
+
+    /// <summary>Called by the Ledger's supervisor (one thread) whenever its count or its writer changes.</summary>
     internal void Update(int pending, bool writing)
     {
         Volatile.Write(ref _pending, pending);
         _writing = writing;
+        Signal(ref _room, !Full);
+        Signal(ref _quiet, !Busy);
     }
 
     /// <summary>Returns at once when there is room; otherwise when there is, or after <see cref="WaitLimit"/>.</summary>
@@ -43,9 +54,13 @@ public sealed class LedgerBacklog(int highWater = LedgerBacklog.DefaultHighWater
             return TimeSpan.Zero;
         }
         var started = time.GetTimestamp();
-        while (Full && time.GetElapsedTime(started) < WaitLimit)
+        try
         {
-            await Task.Delay(PollInterval, time, cancellationToken);
+            await Volatile.Read(ref _room).Task.WaitAsync(WaitLimit, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Waited long enough: the request goes on; the backlog cannot grow past what waiting allows.
         }
         return time.GetElapsedTime(started);
     }
@@ -57,16 +72,26 @@ public sealed class LedgerBacklog(int highWater = LedgerBacklog.DefaultHighWater
     /// projection costs more CPU per request than the journal (43 indexes and full-text search),
     /// and on 2 cores its share is taken from the journal's.
     /// </summary>
-    /// <returns>How long it waited.</returns>
-    public TimeSpan YieldToJournal(TimeProvider time, TimeSpan limit)
+    /// <returns>False when it gave up after <paramref name="limit"/>.</returns>
+    public bool YieldToJournal(TimeSpan limit) => !Busy || Volatile.Read(ref _quiet).Task.Wait(limit);
+
+    private static TaskCompletionSource Opened()
     {
-        var started = time.GetTimestamp();
-        while (_writing && Pending > HighWater / 4 && time.GetElapsedTime(started) < limit)
-        {
-            Thread.Sleep(YieldStep);
-        }
-        return time.GetElapsedTime(started);
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        opened.SetResult();
+        return opened;
     }
 
-    private static readonly TimeSpan YieldStep = TimeSpan.FromMilliseconds(20);
+    /// <summary>Completes the signal when its condition holds; arms a fresh one when it stops holding.</summary>
+    private static void Signal(ref TaskCompletionSource signal, bool open)
+    {
+        if (open)
+        {
+            signal.TrySetResult();
+        }
+        else if (signal.Task.IsCompleted)
+        {
+            Volatile.Write(ref signal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+    }
 }

@@ -91,7 +91,7 @@ public sealed class LedgerProjectionActor : ReceiveActor
                 {
                     var events = batch.ToList();
                     // The journal first: under a burst this table lags, then catches up.
-                    backlog?.YieldToJournal(TimeProvider.System, YieldLimit);
+                    backlog?.YieldToJournal(YieldLimit);
                     try
                     {
                         var applied = writer.Apply(events);

@@ -4,6 +4,8 @@ namespace OaiRouter.Actors.Tests.Ledger;
 
 public sealed class LedgerBacklogTests
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task Room_ReturnsAtOnce()
     {
@@ -17,17 +19,17 @@ public sealed class LedgerBacklogTests
     [Fact]
     public async Task Full_WaitsUntilTheJournalCatchesUp()
     {
-        var backlog = new LedgerBacklog(highWater: 10, waitLimit: TimeSpan.FromSeconds(30));
+        var backlog = new LedgerBacklog(highWater: 10, waitLimit: TimeSpan.FromMinutes(5));
         backlog.Update(11, writing: true);
         Assert.True(backlog.Full);
 
         var waiting = backlog.WaitForRoomAsync(TimeProvider.System, CancellationToken.None).AsTask();
-        await Task.Delay(100);
+        backlog.Update(12, writing: true); // still full: still waiting
         Assert.False(waiting.IsCompleted);
 
         backlog.Update(3, writing: true);
-        var waited = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.True(waited >= TimeSpan.FromMilliseconds(100), $"waited {waited}");
+        var waited = await waiting.WaitAsync(Bound);
+        Assert.True(waited < TimeSpan.FromMinutes(5), $"waited {waited}");
     }
 
     [Fact]
@@ -36,10 +38,10 @@ public sealed class LedgerBacklogTests
         var backlog = new LedgerBacklog(highWater: 10, waitLimit: TimeSpan.FromMilliseconds(200));
         backlog.Update(50, writing: true);
 
-        var waited = await backlog.WaitForRoomAsync(TimeProvider.System, CancellationToken.None).AsTask()
-            .WaitAsync(TimeSpan.FromSeconds(10));
+        var waited = await backlog.WaitForRoomAsync(TimeProvider.System, CancellationToken.None).AsTask().WaitAsync(Bound);
 
-        Assert.InRange(waited, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10));
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(200), Bound);
+        Assert.True(backlog.Full);
     }
 
     [Fact]
@@ -53,17 +55,29 @@ public sealed class LedgerBacklogTests
     }
 
     [Fact]
-    public void Projection_YieldsToABusyJournal_ForAtMostTheLimit()
+    public async Task Projection_YieldsToABusyJournal_UntilItIsQuiet()
     {
         var backlog = new LedgerBacklog(highWater: 100);
         backlog.Update(10, writing: true);
-        Assert.True(backlog.YieldToJournal(TimeProvider.System, TimeSpan.FromSeconds(5)) < TimeSpan.FromMilliseconds(500));
+        Assert.True(backlog.YieldToJournal(TimeSpan.FromMinutes(5))); // quiet: returns at once
 
         backlog.Update(60, writing: true);
-        var waited = backlog.YieldToJournal(TimeProvider.System, TimeSpan.FromMilliseconds(150));
-        Assert.InRange(waited, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(5));
+        var yielding = Task.Factory.StartNew(() => backlog.YieldToJournal(TimeSpan.FromMinutes(5)), TaskCreationOptions.LongRunning);
+        Assert.False(yielding.IsCompleted);
+
+        backlog.Update(20, writing: true);
+        Assert.True(await yielding.WaitAsync(Bound));
+    }
+
+    [Fact]
+    public void Projection_YieldsForAtMostTheLimit()
+    {
+        var backlog = new LedgerBacklog(highWater: 100);
+        backlog.Update(60, writing: true);
+
+        Assert.False(backlog.YieldToJournal(TimeSpan.FromMilliseconds(50)));
 
         backlog.Update(60, writing: false);
-        Assert.True(backlog.YieldToJournal(TimeProvider.System, TimeSpan.FromSeconds(5)) < TimeSpan.FromMilliseconds(500));
+        Assert.True(backlog.YieldToJournal(TimeSpan.FromMinutes(5))); // a journal that is down is not waited for
     }
 }
