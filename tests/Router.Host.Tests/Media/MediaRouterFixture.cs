@@ -50,22 +50,8 @@ internal static class MediaSettings
         ["WHISPER_THREADS"] = "2",
     };
 
-    /// <summary>whisper.cpp's test stub (loads and runs, hears nothing), in ../shared/models beside the repository.</summary>
-    public static string WhisperStubModel
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "OaiRouter.sln")))
-                {
-                    return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "models", "for-tests-ggml-tiny.en.bin"));
-                }
-            }
-
-            throw new InvalidOperationException($"OaiRouter.sln not found above {AppContext.BaseDirectory}.");
-        }
-    }
+    /// <summary>whisper.cpp's test stub (loads and runs, hears nothing); see tests/Models/README.md.</summary>
+    public static string WhisperStubModel { get; } = Path.Combine(AppContext.BaseDirectory, "Models", "for-tests-ggml-tiny.en.bin");
 
     /// <summary>The record of one request once it is finished, read from the router's SQLite ledger.</summary>
     public static async Task<LedgerRow> FinishedRowAsync(TestRouter router, string requestId)

@@ -1,6 +1,6 @@
 namespace OaiRouter.Media.Tests.VideoSupport;
 
-/// <summary>Where the repository and the shared test models are.</summary>
+/// <summary>Where the repository and the test model are.</summary>
 internal static class TestPaths
 {
     /// <summary>The folder holding OaiRouter.sln, found by walking up from the test binaries.</summary>
@@ -20,15 +20,6 @@ internal static class TestPaths
         }
     }
 
-    /// <summary>whisper.cpp's test stub (no weights: loads, runs, returns no segments), in ../shared/models.</summary>
-    public static string WhisperStubModel
-    {
-        get
-        {
-            var path = Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "models", "for-tests-ggml-tiny.en.bin"));
-            return File.Exists(path)
-                ? path
-                : throw new InvalidOperationException($"The whisper test model is missing: {path} (shared/models beside the repository).");
-        }
-    }
+    /// <summary>whisper.cpp's test stub (no weights: loads, runs, returns no segments); see tests/Models/README.md.</summary>
+    public static string WhisperStubModel { get; } = Path.Combine(AppContext.BaseDirectory, "Models", "for-tests-ggml-tiny.en.bin");
 }
