@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using OaiRouter.Actors.Errors;
+using OaiRouter.Media.Contracts;
 
 namespace OaiRouter.Actors.Completions;
 
@@ -14,8 +15,6 @@ public sealed record ValidatedBody(ReadOnlyMemory<byte> Body, string Model, bool
 /// </summary>
 public static class RequestValidator
 {
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
-
     public static (ValidatedBody? Body, RouterError? Error) Validate(
         CompletionEndpoint endpoint, ReadOnlyMemory<byte> body, string defaultModel)
     {
@@ -27,7 +26,7 @@ public static class RequestValidator
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(body, ParseOptions);
+            doc = JsonDocument.Parse(body, RequestJson.Options);
         }
         catch (JsonException ex)
         {

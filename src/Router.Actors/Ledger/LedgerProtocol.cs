@@ -1,16 +1,10 @@
 namespace OaiRouter.Actors.Ledger;
 
-/// <summary>Names the journal and the tag the projection reads.</summary>
+/// <summary>Names the journal the projection reads.</summary>
 public static class LedgerJournal
 {
     /// <summary>The single persistence id all ledger events are written under.</summary>
     public const string PersistenceId = "ledger";
-
-    /// <summary>
-    /// The tag ledger events carried in earlier versions. Events are no longer tagged (the
-    /// projection reads <c>AllEvents</c> and keeps this persistence id's); old ones still carry it.
-    /// </summary>
-    public const string Tag = "ledger";
 }
 
 /// <summary>

@@ -31,6 +31,8 @@ public static class LedgerRegistration
                 ProviderName = ProviderName.SQLiteMS,
                 DataOptions = SqliteDataOptions(settings.ConnectionString),
                 AutoInitialize = true,
+                // Events are no longer tagged; the mode stays so journals of earlier versions, whose
+                // events carry tag rows, keep their schema.
                 TagStorageMode = TagMode.TagTable,
                 // Reads in a deferred transaction: SQLite's default for the others is BEGIN
                 // IMMEDIATE, which would make every journal query wait for the write lock.
@@ -112,7 +114,7 @@ public static class LedgerRegistration
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Dedicated threads for blocking SQLite work: the journal's, and the projection's (Router.Tracking).</summary>
+    /// <summary>Dedicated threads for the journal's blocking SQLite work (the projection runs each batch on a thread of its own).</summary>
     public const string LedgerDispatcher = "oai-router.ledger-dispatcher";
 
     /// <summary>

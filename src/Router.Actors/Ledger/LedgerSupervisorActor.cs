@@ -83,7 +83,7 @@ internal sealed class LedgerSupervisorActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(LedgerSettings settings, Props writerProps, Props? reconcilerProps, LedgerBacklog? backlog = null) =>
-        Akka.Actor.Props.Create(() => new LedgerSupervisorActor(settings, writerProps, reconcilerProps, backlog ?? new LedgerBacklog(LedgerBacklog.DefaultHighWater, null)));
+        Akka.Actor.Props.Create(() => new LedgerSupervisorActor(settings, writerProps, reconcilerProps, backlog ?? new LedgerBacklog()));
 
     protected override void PreStart()
     {

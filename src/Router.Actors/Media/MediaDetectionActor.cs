@@ -74,12 +74,12 @@ public sealed class MediaDetectionActor : ReceiveActor
         var started = _services.Time.GetTimestamp();
         try
         {
-            using var document = JsonDocument.Parse(m.Body);
+            using var document = JsonDocument.Parse(m.Body, RequestJson.Options);
             _found = MediaDetector.Detect(document.RootElement);
         }
         catch (JsonException)
         {
-            _found = []; // validated before; nothing to find in what cannot be read
+            _found = []; // validated before with the same options; unreachable in practice
         }
 
         _detectTime = _services.Time.GetElapsedTime(started);

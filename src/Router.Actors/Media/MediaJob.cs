@@ -133,11 +133,10 @@ public sealed class MediaJob(CompletionRequest request, string visionModel, int 
 
     public MediaStep OnImage(ImageResolved resolved)
     {
-        if (Finished || !_pending.Remove(resolved.Url))
+        if (!Accept(resolved.Url))
         {
             return MediaStep.Wait;
         }
-
         _images[resolved.Url] = resolved.Image;
         Report.Image(resolved);
         return Next();
@@ -145,15 +144,17 @@ public sealed class MediaJob(CompletionRequest request, string visionModel, int 
 
     public MediaStep OnVideo(VideoResolved resolved)
     {
-        if (Finished || !_pending.Remove(resolved.Url))
+        if (!Accept(resolved.Url))
         {
             return MediaStep.Wait;
         }
-
         _videos[resolved.Url] = resolved.Digest;
         Report.Video(resolved);
         return Next();
     }
+
+    /// <summary>A result counts once, for a link still awaited, while the job is open.</summary>
+    private bool Accept(string url) => !Finished && _pending.Remove(url);
 
     /// <summary>A link failed: a <see cref="MediaFailure"/> answers 400 naming it; anything else 500.</summary>
     public MediaStep OnFailure(MediaItemFailed failed)

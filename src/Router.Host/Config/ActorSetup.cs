@@ -15,7 +15,6 @@ internal static class ActorSetup
         var hocon = RouterHocon.Load(builder.Configuration[RouterHocon.PathVariable]);
         var ledger = RecordSetup.LedgerSettingsFrom(builder.Configuration);
         builder.Services.AddSingleton(new ActorSettings(RouterHocon.AskTimeout(hocon)));
-        builder.Services.AddSingleton(ledger);
         builder.Services.AddSingleton(new LedgerBacklog());
         var router = new RouterOptions();
         SeedSettings.Apply(builder.Configuration, router);

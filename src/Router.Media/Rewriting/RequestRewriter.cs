@@ -263,7 +263,7 @@ public static class RequestRewriter
     };
 
     private static JsonObject ParseObject(ReadOnlySpan<byte> body) =>
-        JsonNode.Parse(body) as JsonObject ?? throw new ArgumentException("The request body is not a JSON object.", nameof(body));
+        JsonNode.Parse(body, documentOptions: RequestJson.Options) as JsonObject ?? throw new ArgumentException("The request body is not a JSON object.", nameof(body));
 
     private static byte[] Write(JsonObject root)
     {

@@ -4,7 +4,7 @@ using OaiRouter.Tracking.Storage;
 
 namespace OaiRouter.Tracking.Projection;
 
-/// <summary>One journal event with its position in the tag stream.</summary>
+/// <summary>One journal event with its position in the journal (its ordering).</summary>
 internal readonly record struct ProjectedEvent(long Offset, object Event);
 
 /// <summary>
@@ -121,14 +121,8 @@ internal sealed class RequestsProjectionWriter(string connectionString)
         {
             return false;
         }
-        c.FtsExists.Parameters["$seq"].Value = seq;
-        if (c.FtsExists.ExecuteScalar() is not null)
-        {
-            // A stale search row under a reused rowid: overwrite both texts.
-            SetSearchText(c, seq, received.RequestId, "request_text", SearchText.FromBody(received.RequestBody));
-            SetSearchText(c, seq, received.RequestId, "response_text", SearchText.FromBody(finished.ResponseBody));
-            return true;
-        }
+        // A new row: seq is AUTOINCREMENT (never reused) and retention deletes a request's search
+        // row with it, so no search row can exist yet.
         var fts = c.FtsInsertBoth.Parameters;
         fts["$seq"].Value = seq;
         fts["$id"].Value = received.RequestId;

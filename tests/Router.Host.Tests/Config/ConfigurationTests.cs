@@ -104,8 +104,24 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task SettingsFiles_AreReadOnce_NotWatched()
     {
-        await using var app = RouterApp.Build([]);
+        // Building checks the database; keep it out of the test's bin folder.
+        var dir = Directory.CreateTempSubdirectory("oai-settings");
+        try
+        {
+            await using var app = RouterApp.Build([], new Dictionary<string, string?>
+            {
+                ["DATABASE_URL"] = $"sqlite:///{Path.Combine(dir.FullName, "router.db")}",
+            });
+            AssertNotWatched(app);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 
+    private static void AssertNotWatched(Microsoft.AspNetCore.Builder.WebApplication app)
+    {
         var files = ((IConfigurationRoot)app.Configuration).Providers
             .OfType<Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider>().ToList();
         Assert.NotEmpty(files);

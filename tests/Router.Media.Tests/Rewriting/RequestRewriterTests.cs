@@ -28,9 +28,9 @@ public sealed class RequestRewriterTests
     private static JsonNode Rewrite(string json, ResolvedMedia resolved, string model = "vision-model")
     {
         var body = Encoding.UTF8.GetBytes(json);
-        using var document = JsonDocument.Parse(body);
+        using var document = JsonDocument.Parse(body, RequestJson.Options);
         var references = MediaDetector.Detect(document.RootElement);
-        return JsonNode.Parse(RequestRewriter.Rewrite(body, references, resolved, model))!;
+        return JsonNode.Parse(RequestRewriter.Rewrite(body, references, resolved, model), documentOptions: RequestJson.Options)!;
     }
 
     private static ResolvedMedia Images(params (string Url, NormalizedImage Image)[] images) =>
@@ -38,6 +38,20 @@ public sealed class RequestRewriterTests
 
     private static ResolvedMedia Videos(params (string Url, VideoDigest Digest)[] videos) =>
         new(new Dictionary<string, NormalizedImage>(), videos.ToDictionary(v => v.Url, v => v.Digest));
+
+    [Fact]
+    public void DeeplyNestedBody_ThatPassesValidation_IsRewritten()
+    {
+        // A tool schema nested 100 levels: past System.Text.Json's default depth of 64.
+        var schema = string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100);
+        var result = Rewrite(
+            """{"model":"gpt-x","tools":[{"type":"function","function":{"name":"f","parameters":"""
+            + schema
+            + """}}],"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat"}}]}]}""",
+            Images(("https://example.com/cat", Cat)));
+
+        Assert.Equal(CatDataUrl, (string?)result["messages"]![0]!["content"]![0]!["image_url"]!["url"]);
+    }
 
     [Fact]
     public void ImageUrlPart_GetsDataUrl_KeepingDetailAndTheRest()
