@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Akka.Actor;
+using OaiRouter.Media.Caching;
 using OaiRouter.Media.Contracts;
 using OaiRouter.Media.Detection;
 using OaiRouter.Media.Fetching;
@@ -108,24 +109,27 @@ public sealed class MediaDetectionActor : ReceiveActor
         CheckCachesAsync(unknown, _services, _cancellation.Token).PipeTo(Self);
     }
 
-    /// <summary>Links seen before are known from the cache, without a fetch.</summary>
-    private static async Task<CachesChecked> CheckCachesAsync(List<string> urls, MediaServices services, CancellationToken ct)
-    {
-        var known = new Dictionary<string, MediaKind>(StringComparer.Ordinal);
-        foreach (var url in urls)
+    /// <summary>
+    /// Links seen before are known from the cache's index, without a fetch and without reading
+    /// the blob (the image's own actor reads it next).
+    /// </summary>
+    private static Task<CachesChecked> CheckCachesAsync(List<string> urls, MediaServices services, CancellationToken ct) =>
+        Task.Run(() =>
         {
-            if (await services.Images.TryGetCachedAsync(url, ct).ConfigureAwait(false) is not null)
+            var known = new Dictionary<string, MediaKind>(StringComparer.Ordinal);
+            foreach (var url in urls)
             {
-                known[url] = MediaKind.Image;
+                if (services.Cache.Contains(MediaCache.ImageKey(url, services.Options)))
+                {
+                    known[url] = MediaKind.Image;
+                }
+                else if (services.Cache.Contains(services.VideoKey(url)))
+                {
+                    known[url] = MediaKind.Video;
+                }
             }
-            else if (services.Cache.Contains(services.VideoKey(url)))
-            {
-                known[url] = MediaKind.Video;
-            }
-        }
-
-        return new CachesChecked(urls, known);
-    }
+            return new CachesChecked(urls, known);
+        }, ct);
 
     private void OnCachesChecked(CachesChecked checkedUrls)
     {
