@@ -80,19 +80,7 @@ public sealed class CostReconcilerActorTests : IDisposable
 
         public string? PathAndQuery { get; private set; }
 
-        public async Task<bool> WaitForCallsAsync(int count, TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (Calls < count)
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    return false;
-                }
-                await Task.Delay(10);
-            }
-            return true;
-        }
+        public Task<bool> WaitForCallsAsync(int count, TimeSpan timeout) => Eventually.WithinAsync(() => Calls >= count, timeout);
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {

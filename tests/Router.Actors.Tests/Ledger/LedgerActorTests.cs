@@ -130,19 +130,3 @@ public sealed class LedgerActorTests : IDisposable
         Assert.Equal(21, _db.DistinctRequestCount());
     }
 }
-
-internal static class Eventually
-{
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for: {what}");
-            }
-            await Task.Delay(20);
-        }
-    }
-}

@@ -51,7 +51,7 @@ public sealed class MediaStageActorTests : IAsyncLifetime
         Assert.Equal(["a", "b"], results.Select(r => (string)r.Tag!).Order());
         Assert.All(results, r => Assert.Equal("done", r.Result));
         Assert.True(results.Single(r => (string)r.Tag! == "b").Waited > TimeSpan.Zero);
-        await Eventually(() => released.Value == 3);
+        await Eventually.TrueAsync(() => released.Value == 3, "3 leases released", Bound);
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class MediaStageActorTests : IAsyncLifetime
 
         stage.Tell(Work("good", Task.FromResult<object?>(42), inbox.Receiver, released));
         Assert.Equal(42, Assert.IsType<MediaWorkDone>(await inbox.ReceiveAsync(Bound)).Result);
-        await Eventually(() => released.Value == 2);
+        await Eventually.TrueAsync(() => released.Value == 2, "2 leases released", Bound);
     }
 
     [Fact]
@@ -90,7 +90,7 @@ public sealed class MediaStageActorTests : IAsyncLifetime
         Assert.Equal("waiting", skipped.Tag);
         Assert.IsAssignableFrom<OperationCanceledException>(skipped.Cause);
         Assert.Equal(0, runs.Value);
-        await Eventually(() => released.Value == 2);
+        await Eventually.TrueAsync(() => released.Value == 2, "2 leases released", Bound);
     }
 
     [Fact]
@@ -118,14 +118,6 @@ public sealed class MediaStageActorTests : IAsyncLifetime
         Assert.Equal(2, MediaStageSettings.From(config, "frames").Parallelism);
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(Bound);
-        while (!condition())
-        {
-            await Task.Delay(10, bound.Token);
-        }
-    }
 
     private sealed class Counter
     {

@@ -35,7 +35,7 @@ public sealed class DisconnectAndShutdownTests
         await using var router = await TestRouter.StartAsync();
         using var cts = new CancellationTokenSource();
         var pending = router.PostJsonAsync("v1/chat/completions", """{"model":"fake/stall","messages":[{"role":"user","content":"x"}]}""", ct: cts.Token);
-        Assert.True(await WaitForAsync(() => router.Fake.Requests.Any(r => r.Body.Contains("fake/stall")), TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.WithinAsync(() => router.Fake.Requests.Any(r => r.Body.Contains("fake/stall")), TimeSpan.FromSeconds(10)));
 
         await cts.CancelAsync();
 
@@ -50,7 +50,7 @@ public sealed class DisconnectAndShutdownTests
         try
         {
             var inFlight = router.PostJsonAsync("v1/chat/completions", """{"model":"fake/slow-1000","messages":[{"role":"user","content":"drain me"}]}""");
-            Assert.True(await WaitForAsync(() => router.Fake.Requests.Any(r => r.Body.Contains("drain me")), TimeSpan.FromSeconds(10)));
+            Assert.True(await Eventually.WithinAsync(() => router.Fake.Requests.Any(r => r.Body.Contains("drain me")), TimeSpan.FromSeconds(10)));
 
             var stopping = router.App.StopAsync();
             using var response = await inFlight;
@@ -63,19 +63,5 @@ public sealed class DisconnectAndShutdownTests
         {
             await router.DisposeAsync();
         }
-    }
-
-    private static async Task<bool> WaitForAsync(Func<bool> condition, TimeSpan bound)
-    {
-        using var cts = new CancellationTokenSource(bound);
-        while (!condition())
-        {
-            if (cts.IsCancellationRequested)
-            {
-                return false;
-            }
-            await Task.Delay(20);
-        }
-        return true;
     }
 }

@@ -124,8 +124,9 @@ public sealed class MediaEndToEndTests(MediaRouterFixture fixture) : IClassFixtu
             Assert.True(media.GetProperty("stage_ms").TryGetProperty(stage, out _), $"no time for {stage}");
         }
 
-        await Eventually(() => !Directory.Exists(Path.Combine(fixture.WorkDir, "work"))
-            || Directory.GetFileSystemEntries(Path.Combine(fixture.WorkDir, "work")).Length == 0);
+        Assert.True(await Eventually.WithinAsync(() => !Directory.Exists(Path.Combine(fixture.WorkDir, "work"))
+            || Directory.GetFileSystemEntries(Path.Combine(fixture.WorkDir, "work")).Length == 0, TimeSpan.FromSeconds(10)),
+            "temporary files are left");
     }
 
     [Fact]
@@ -246,12 +247,4 @@ public sealed class MediaEndToEndTests(MediaRouterFixture fixture) : IClassFixtu
         Assert.Equal($"What does {url} say?", body.GetProperty("messages")[0].GetProperty("content").GetString());
     }
 
-    private static async Task Eventually(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(20, bound.Token);
-        }
-    }
 }
