@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using OaiRouter.Media.Contracts;
 
 namespace OaiRouter.Media.Fetching;
 
@@ -29,6 +30,25 @@ internal sealed class HostVetter(
     Action<IPEndPoint>? onConnect = null)
 {
     private readonly Func<IPAddress, string?> _refusalReason = refusalReason ?? NetworkPolicy.RefusalReason;
+
+    /// <summary>
+    /// Vets the host of a link a client sent: http and https only, then <see cref="VetAsync"/>.
+    /// Throws the <see cref="MediaFailure"/> the client is answered with when the link is refused
+    /// (<see cref="MediaFailure.Refused"/>) or its host does not resolve (<see cref="MediaFailure.FetchFailed"/>).
+    /// </summary>
+    public async Task<HostVerdict> VetUrlAsync(string url, Uri uri, CancellationToken cancellationToken)
+    {
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new MediaFailure(MediaFailure.Refused, url, $"only http and https links are fetched, not {uri.Scheme}:");
+        }
+        var verdict = await VetAsync(uri.IdnHost, cancellationToken).ConfigureAwait(false);
+        if (verdict.Unresolved is { } unresolved)
+        {
+            throw new MediaFailure(MediaFailure.FetchFailed, url, unresolved);
+        }
+        return verdict.Refusal is { } refusal ? throw new MediaFailure(MediaFailure.Refused, url, refusal) : verdict;
+    }
 
     /// <summary>Resolves <paramref name="host"/> (an IP literal is taken as it is) and judges every address.</summary>
     public async Task<HostVerdict> VetAsync(string host, CancellationToken cancellationToken)

@@ -223,29 +223,15 @@ public sealed class SafeHttpFetcher : IDisposable
     /// <summary>Resolves the host of <paramref name="uri"/> and refuses it unless every address is allowed.</summary>
     private async Task<HostVerdict> VetAsync(string url, Uri uri, CancellationToken ct)
     {
-        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        try
         {
-            throw Refuse(url, $"only http and https links are fetched, not {uri.Scheme}:");
+            return await _vetter.VetUrlAsync(url, uri, ct).ConfigureAwait(false);
         }
-
-        var verdict = await _vetter.VetAsync(uri.IdnHost, ct).ConfigureAwait(false);
-        if (verdict.Unresolved is { } unresolved)
+        catch (MediaFailure refused) when (refused.Code == MediaFailure.Refused)
         {
-            throw new MediaFailure(MediaFailure.FetchFailed, url, unresolved);
+            _logger.LogWarning("Refused media URL {Url}: {Reason}", url, refused.Reason);
+            throw;
         }
-
-        if (verdict.Refusal is { } refusal)
-        {
-            throw Refuse(url, refusal);
-        }
-
-        return verdict;
-    }
-
-    private MediaFailure Refuse(string url, string reason)
-    {
-        _logger.LogWarning("Refused media URL {Url}: {Reason}", url, reason);
-        return new MediaFailure(MediaFailure.Refused, url, reason);
     }
 
     private async ValueTask<Stream> ConnectToVettedAddressAsync(SocketsHttpConnectionContext context, CancellationToken ct)
